@@ -1,0 +1,110 @@
+//! The task model: ids and the Task object of MCP 2025-11-25.
+
+use std::fmt;
+
+use super::{Millis, TaskStatus};
+
+/// A task id: a random (version 4) UUID, shown as 36 lowercase hex digits and hyphens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(uuid::Uuid);
+
+impl TaskId {
+    /// Makes a version 4 UUID from 16 random bytes (the version and variant bits are set).
+    pub fn from_random_bytes(bytes: [u8; 16]) -> TaskId {
+        TaskId(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    }
+
+    /// Parses the exact form this store hands out (36 characters, lowercase, hyphenated);
+    /// anything else is not an id of this store.
+    pub fn parse(text: &str) -> Option<TaskId> {
+        if text.len() != 36 || text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        uuid::Uuid::try_parse(text).ok().map(TaskId)
+    }
+
+    /// A fresh id from the operating system's (or, in a browser, `crypto`'s) random source.
+    pub fn random() -> Result<TaskId, getrandom::Error> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)?;
+        Ok(TaskId::from_random_bytes(bytes))
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.hyphenated(), f)
+    }
+}
+
+/// Draws task ids from the random source in batches, so making an id costs one call into
+/// the system (or `crypto.getRandomValues`) per batch rather than per task.
+#[derive(Debug, Default)]
+pub struct IdSource {
+    buf: Vec<u8>,
+}
+
+impl IdSource {
+    const BATCH: usize = 64;
+
+    /// The next random id.
+    pub fn next_id(&mut self) -> Result<TaskId, getrandom::Error> {
+        if self.buf.len() < 16 {
+            let mut fresh = vec![0u8; 16 * Self::BATCH];
+            getrandom::fill(&mut fresh)?;
+            self.buf = fresh;
+        }
+        let mut bytes = [0u8; 16];
+        let start = self.buf.len() - 16;
+        bytes.copy_from_slice(&self.buf[start..]);
+        self.buf.truncate(start);
+        Ok(TaskId::from_random_bytes(bytes))
+    }
+}
+
+/// A task as the spec defines it: exactly the fields of the wire `Task` object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Task {
+    /// Unique among this store's tasks.
+    pub task_id: TaskId,
+    /// Current status.
+    pub status: TaskStatus,
+    /// Human-readable reason for the current status, when one was given.
+    pub status_message: Option<String>,
+    /// When the task was created.
+    pub created_at: Millis,
+    /// When the task last changed (equals `created_at` until then).
+    pub last_updated_at: Millis,
+    /// The actual retention in milliseconds, or `None` for unlimited.
+    pub ttl: Option<u64>,
+    /// Suggested milliseconds between polls.
+    pub poll_interval: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_v4_uuids_in_canonical_form() {
+        let id = TaskId::from_random_bytes([0xff; 16]);
+        let text = id.to_string();
+        assert_eq!(text, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(TaskId::parse(&text), Some(id));
+        assert_eq!(TaskId::parse(&text.to_uppercase()), None);
+        assert_eq!(TaskId::parse(&text.replace('-', "")), None);
+        assert_eq!(TaskId::parse(&format!("{{{}}}", &text[..34])), None);
+        assert_eq!(TaskId::parse("nonexistent"), None);
+    }
+
+    #[test]
+    fn id_source_gives_distinct_random_ids() {
+        let mut source = IdSource::default();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let id = source.next_id().unwrap();
+            assert_eq!(id.to_string().as_bytes()[14], b'4');
+            assert!(seen.insert(id));
+        }
+    }
+}
