@@ -19,7 +19,7 @@ pub mod time;
 
 pub use error::{ErrorClass, StoreError, INTERNAL_ERROR, INVALID_PARAMS};
 pub use params::StoreConfig;
-pub use status::{Outcome, TaskStatus};
+pub use status::{Outcome, TaskStatus, ALL_STATUSES};
 pub use store::{CreateParams, Handle, Page, Stored, TaskStore};
 pub use task::{IdSource, Task, TaskId};
 pub use time::{format_iso8601, Millis};

@@ -1,0 +1,106 @@
+//! Reading JS arguments into Rust values, with errors that name the parameter and value.
+
+use js_sys::Reflect;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::error::quote_input;
+use crate::core::params::{js_number, millis};
+use crate::core::StoreError;
+
+/// A JS value rendered for an error message: strings quoted (and shortened), numbers as JS
+/// prints them, other kinds by name.
+pub fn describe(value: &JsValue) -> String {
+    if let Some(s) = value.as_string() {
+        format!("{:?}", quote_input(&s))
+    } else if let Some(n) = value.as_f64() {
+        js_number(n)
+    } else if let Some(b) = value.as_bool() {
+        b.to_string()
+    } else if value.is_null() {
+        "null".into()
+    } else if value.is_undefined() {
+        "undefined".into()
+    } else if value.is_bigint() {
+        "a bigint".into()
+    } else if value.is_symbol() {
+        "a symbol".into()
+    } else if value.is_function() {
+        "a function".into()
+    } else if js_sys::Array::is_array(value) {
+        "an array".into()
+    } else {
+        "an object".into()
+    }
+}
+
+/// Whether a value counts as "not given": `undefined` or `null`.
+pub fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+/// A required string.
+pub fn string(name: &str, value: &JsValue) -> Result<String, StoreError> {
+    value.as_string().ok_or_else(|| StoreError::type_error(name, describe(value), "a string"))
+}
+
+/// An optional string (`undefined`/`null` = absent).
+pub fn opt_string(name: &str, value: &JsValue) -> Result<Option<String>, StoreError> {
+    if is_absent(value) {
+        Ok(None)
+    } else {
+        string(name, value).map(Some)
+    }
+}
+
+/// An optional duration in ms (`undefined`/`null` = absent).
+pub fn opt_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    let n = value.as_f64().ok_or_else(|| {
+        StoreError::type_error(name, describe(value), "a number of milliseconds")
+    })?;
+    millis(name, n).map(Some)
+}
+
+/// A plain options-like object: not null, not an array, not a function.
+pub fn object<'a>(name: &str, value: &'a JsValue) -> Result<&'a js_sys::Object, StoreError> {
+    if value.is_object() && !js_sys::Array::is_array(value) {
+        Ok(value.unchecked_ref())
+    } else {
+        Err(StoreError::type_error(name, describe(value), "an object"))
+    }
+}
+
+/// Reads `object[key]`; a throwing getter becomes a TypeError naming `name`.
+pub fn field(name: &str, object: &JsValue, key: &str) -> Result<JsValue, StoreError> {
+    Reflect::get(object, &JsValue::from_str(key)).map_err(|thrown| {
+        StoreError::type_error(name, "a property that throws when read", &describe_thrown(&thrown))
+    })
+}
+
+/// Describes an exception for a message.
+pub fn describe_thrown(thrown: &JsValue) -> String {
+    let text = thrown
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| thrown.as_string())
+        .unwrap_or_else(|| describe(thrown));
+    format!("a readable value; reading it threw: {}", quote_input(&text))
+}
+
+/// Rejects keys of `object` that are not in `known` (catches misspelt options).
+pub fn only_known_keys(name: &str, object: &JsValue, known: &[&str]) -> Result<(), StoreError> {
+    let keys = super::json::keys_of(name, object)?;
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(StoreError::type_error(
+                format!("{name}.{}", quote_input(&key)),
+                "an unknown option",
+                &format!("one of: {}", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! The wasm32 binding: the only place JS is touched.
+//!
+//! - [`task_store`]: the `InMemoryTaskStore` class.
+//! - [`task_view`]: building the JS `Task` object.
+//! - [`json`]: checking and copying results.
+//! - [`args`]: reading arguments.
+//! - [`timer`]: `Date.now()` and the one timer.
+//! - [`error`]: core errors as JS `Error`s, Promise helpers.
+
+mod args;
+mod error;
+mod json;
+mod task_store;
+mod task_view;
+mod timer;
+

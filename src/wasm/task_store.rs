@@ -1,0 +1,350 @@
+//! `InMemoryTaskStore`: the JS class over [`crate::core::TaskStore`].
+//!
+//! Each method reads its arguments (checking types), takes `Date.now()`, asks the core,
+//! re-arms the one timer if the earliest deadline moved, and returns a settled Promise.
+//! Arguments are checked and results copied before the store is borrowed, so user code
+//! (a getter, say) can never run while the store is mid-change.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::args::{self, describe, field, is_absent, object, only_known_keys};
+use super::error::{settle, throw_on_err};
+use super::json::frozen_object_copy;
+use super::task_view::{copy_of, task_object, with_names};
+use super::timer::{now, Timer};
+use crate::core::{
+    CreateParams, Handle, IdSource, Outcome, StoreConfig, StoreError, TaskStatus, TaskStore,
+};
+
+type Store = TaskStore<JsValue, Object>;
+
+/// The state behind one JS store object.
+struct Inner {
+    store: Store,
+    ids: IdSource,
+    timer: Timer,
+    on_timer: Option<Function>,
+}
+
+impl Inner {
+    /// After a change: make sure the timer fires by the earliest deadline.
+    fn rearm(&mut self, now: u64) {
+        if let Some(callback) = &self.on_timer {
+            self.timer.arm(self.store.next_deadline(), now, callback);
+        }
+    }
+
+    /// The cached JS Task object of `handle`, built if the task changed since last time.
+    fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
+        let stored = self.store.stored_mut(handle).ok_or_else(|| StoreError::Internal {
+            message: "handle of a removed task".into(),
+        })?;
+        if stored.view_mut().is_none() {
+            let built = task_object(stored.task());
+            *stored.view_mut() = Some(built);
+        }
+        Ok(stored.view_mut().as_ref().map(copy_of).unwrap_or(JsValue::NULL))
+    }
+}
+
+/// A task store for `@modelcontextprotocol/sdk`, kept in WebAssembly memory.
+#[wasm_bindgen]
+pub struct InMemoryTaskStore {
+    inner: Rc<RefCell<Inner>>,
+    // Owns the timer callback; dropping the store drops it after clearing the timer.
+    _on_timer: Closure<dyn FnMut()>,
+}
+
+const OPTIONS: [&str; 4] = ["pageSize", "defaultPollInterval", "minTtl", "maxTtl"];
+
+fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
+    let mut config = StoreConfig::default();
+    if is_absent(options) {
+        return Ok(config);
+    }
+    object("options", options)?;
+    only_known_keys("options", options, &OPTIONS)?;
+    if let Some(n) = args::opt_millis("options.pageSize", &field("options.pageSize", options, "pageSize")?)? {
+        config.page_size = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    let poll = field("options.defaultPollInterval", options, "defaultPollInterval")?;
+    if let Some(n) = args::opt_millis("options.defaultPollInterval", &poll)? {
+        config.default_poll_interval = n;
+    }
+    if let Some(n) = args::opt_millis("options.minTtl", &field("options.minTtl", options, "minTtl")?)? {
+        config.min_ttl = n;
+    }
+    config.max_ttl = args::opt_millis("options.maxTtl", &field("options.maxTtl", options, "maxTtl")?)?;
+    Ok(config)
+}
+
+fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
+    let text = args::string("status", value)?;
+    TaskStatus::from_wire(&text).ok_or_else(|| {
+        StoreError::range_error(
+            "status",
+            describe(value),
+            "must be one of 'working', 'input_required', 'completed', 'failed', 'cancelled'",
+        )
+    })
+}
+
+fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
+    match args::string("status", value)?.as_str() {
+        "completed" => Ok(Outcome::Completed),
+        "failed" => Ok(Outcome::Failed),
+        _ => Err(StoreError::range_error(
+            "status",
+            describe(value),
+            "storeTaskResult takes 'completed' or 'failed'",
+        )),
+    }
+}
+
+fn create_params(params: &JsValue) -> Result<CreateParams, StoreError> {
+    object("taskParams", params)?;
+    let ttl = args::opt_millis("taskParams.ttl", &field("taskParams.ttl", params, "ttl")?)?;
+    let poll = field("taskParams.pollInterval", params, "pollInterval")?;
+    let poll_interval = args::opt_millis("taskParams.pollInterval", &poll)?;
+    Ok(CreateParams { ttl, poll_interval })
+}
+
+fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
+    let ok = value.is_string() || value.as_f64().is_some_and(f64::is_finite);
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::type_error("requestId", describe(value), "a string or a finite number"))
+    }
+}
+
+#[wasm_bindgen]
+impl InMemoryTaskStore {
+    /// Makes an empty store. `options`: `pageSize` (default 10), `defaultPollInterval`
+    /// (default 1000 ms), `minTtl` (default 1000 ms), `maxTtl` (default none).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions")] options: JsValue,
+    ) -> Result<InMemoryTaskStore, JsValue> {
+        let config = throw_on_err(config_from(&options))?;
+        let store = throw_on_err(Store::new(config))?;
+        let inner = Rc::new(RefCell::new(Inner {
+            store,
+            ids: IdSource::default(),
+            timer: Timer::default(),
+            on_timer: None,
+        }));
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
+        let on_timer = Closure::<dyn FnMut()>::new(move || {
+            let Some(inner) = weak.upgrade() else { return };
+            let Ok(mut inner) = inner.try_borrow_mut() else { return };
+            let t = now();
+            inner.timer.fired();
+            inner.store.expire(t);
+            inner.rearm(t);
+        });
+        if let Ok(mut state) = inner.try_borrow_mut() {
+            state.on_timer = Some(on_timer.as_ref().unchecked_ref::<Function>().clone());
+        }
+        Ok(InMemoryTaskStore { inner, _on_timer: on_timer })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Inner, u64) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut inner = self.inner.try_borrow_mut().map_err(|_| StoreError::Internal {
+            message: "the store was called from inside one of its own calls".into(),
+        })?;
+        let t = now();
+        let out = f(&mut inner, t);
+        inner.rearm(t);
+        out
+    }
+
+    /// Creates a task in `working` for a request; resolves to the new Task.
+    #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
+    pub fn create_task(
+        &self,
+        #[wasm_bindgen(js_name = taskParams, unchecked_param_type = "CreateTaskOptions")]
+        task_params: JsValue,
+        #[wasm_bindgen(js_name = requestId, unchecked_param_type = "RequestId")]
+        request_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let params = create_params(&task_params)?;
+            request_id_arg(&request_id)?;
+            object("request", &request)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            self.with(|inner, t| {
+                let id = inner.ids.next_id().map_err(|e| StoreError::Internal {
+                    message: format!("no random bytes for a task id: {e}"),
+                })?;
+                let handle = inner.store.create(id, params, session.as_deref(), t)?;
+                inner.view(handle)
+            })
+        })())
+    }
+
+    /// The task, or `null` if there is no such task for this session.
+    #[wasm_bindgen(js_name = getTask, unchecked_return_type = "Promise<Task | null>")]
+    pub fn get_task(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let id = args::string("taskId", &task_id)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            self.with(|inner, t| match inner.store.get(&id, session.as_deref(), t)? {
+                Some(handle) => inner.view(handle),
+                None => Ok(JsValue::NULL),
+            })
+        })())
+    }
+
+    /// Stores the result of a non-terminal task and ends it as `completed` or `failed`.
+    #[wasm_bindgen(js_name = storeTaskResult, unchecked_return_type = "Promise<void>")]
+    pub fn store_task_result(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'completed' | 'failed'")] status: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Result")] result: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let id = args::string("taskId", &task_id)?;
+            let outcome = outcome_arg(&status)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            let copy = frozen_object_copy("result", &result)?;
+            self.with(|inner, t| {
+                inner.store.store_result(&id, outcome, copy, session.as_deref(), t)?;
+                Ok(JsValue::UNDEFINED)
+            })
+        })())
+    }
+
+    /// The stored result of a task (a frozen copy of what was stored).
+    #[wasm_bindgen(js_name = getTaskResult, unchecked_return_type = "Promise<Result>")]
+    pub fn get_task_result(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let id = args::string("taskId", &task_id)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            self.with(|inner, t| inner.store.result(&id, session.as_deref(), t).cloned())
+        })())
+    }
+
+    /// Moves a non-terminal task to `status`, with an optional message.
+    #[wasm_bindgen(js_name = updateTaskStatus, unchecked_return_type = "Promise<void>")]
+    pub fn update_task_status(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TaskStatus")] status: JsValue,
+        #[wasm_bindgen(js_name = statusMessage, unchecked_param_type = "string | undefined")]
+        status_message: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let id = args::string("taskId", &task_id)?;
+            let status = status_arg(&status)?;
+            let message = args::opt_string("statusMessage", &status_message)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            self.with(|inner, t| {
+                inner.store.update_status(&id, status, message, session.as_deref(), t)?;
+                Ok(JsValue::UNDEFINED)
+            })
+        })())
+    }
+
+    /// One page of this session's tasks in creation order: `{ tasks, nextCursor? }`.
+    #[wasm_bindgen(
+        js_name = listTasks,
+        unchecked_return_type = "Promise<{ tasks: Task[]; nextCursor?: string }>"
+    )]
+    pub fn list_tasks(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] cursor: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle((|| {
+            let cursor = args::opt_string("cursor", &cursor)?;
+            let session = args::opt_string("sessionId", &session_id)?;
+            self.with(|inner, t| {
+                let page = inner.store.list(cursor.as_deref(), session.as_deref(), t)?;
+                let tasks = Array::new_with_length(page.items.len() as u32);
+                for (i, handle) in page.items.iter().enumerate() {
+                    tasks.set(i as u32, inner.view(*handle)?);
+                }
+                let out = Object::new();
+                with_names(|n| {
+                    let _ = Reflect::set(&out, &n.tasks, &tasks);
+                    if let Some(next) = &page.next_cursor {
+                        let _ = Reflect::set(&out, &n.next_cursor, &JsValue::from_str(next));
+                    }
+                });
+                Ok(out.into())
+            })
+        })())
+    }
+
+    /// Clears the timer and removes every task (as the SDK store's `cleanup`).
+    pub fn cleanup(&self) -> Result<(), JsValue> {
+        throw_on_err(self.with(|inner, _| {
+            inner.store.clear();
+            inner.timer.cancel();
+            Ok(())
+        }))
+    }
+
+    /// Every live task in creation order, whatever its session (synchronous, as the SDK's).
+    #[wasm_bindgen(js_name = getAllTasks, unchecked_return_type = "Task[]")]
+    pub fn get_all_tasks(&self) -> Result<Array, JsValue> {
+        throw_on_err(self.with(|inner, t| {
+            let handles = inner.store.all(t);
+            let out = Array::new_with_length(handles.len() as u32);
+            for (i, handle) in handles.into_iter().enumerate() {
+                out.set(i as u32, inner.view(handle)?);
+            }
+            Ok(out)
+        }))
+    }
+
+    /// How many tasks the store holds.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> Result<u32, JsValue> {
+        throw_on_err(self.with(|inner, t| {
+            inner.store.expire(t);
+            Ok(inner.store.len() as u32)
+        }))
+    }
+
+    /// Whether a cleanup timer is pending (there is never more than one).
+    #[wasm_bindgen(getter, js_name = hasPendingTimer)]
+    pub fn has_pending_timer(&self) -> bool {
+        self.inner.try_borrow().map(|i| i.timer.is_pending()).unwrap_or(false)
+    }
+}
+
+impl Drop for InMemoryTaskStore {
+    fn drop(&mut self) {
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.timer.cancel();
+            inner.on_timer = None;
+        }
+    }
+}
+

@@ -1,0 +1,86 @@
+//! The clock and the one timer, read from `globalThis` at call time so fake timers
+//! (vitest, jest, sinon) installed after import are honoured.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::core::Millis;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
+    fn date_now() -> Result<f64, JsValue>;
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &Function, delay: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+/// `Date.now()` as milliseconds since the epoch (0 for a clock before 1970 or a broken one).
+pub fn now() -> Millis {
+    match date_now() {
+        Ok(ms) if ms.is_finite() && ms > 0.0 => ms as Millis,
+        _ => 0,
+    }
+}
+
+/// The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); longer ones
+/// would fire at once, so the timer is armed for this long and re-armed when it fires.
+const MAX_DELAY: Millis = 2_147_483_647;
+
+/// At most one pending timer, armed for the earliest deadline.
+#[derive(Default)]
+pub struct Timer {
+    handle: Option<JsValue>,
+    fires_at: Option<Millis>,
+}
+
+impl Timer {
+    /// Makes sure a timer fires by `deadline` (no-op if one already does). `callback` runs
+    /// when it fires; in Node the timer is `unref`'d so it never keeps the process alive.
+    pub fn arm(&mut self, deadline: Option<Millis>, now: Millis, callback: &Function) {
+        let Some(deadline) = deadline else { return };
+        if self.fires_at.is_some_and(|at| at <= deadline) {
+            return;
+        }
+        self.cancel();
+        let delay = deadline.saturating_sub(now).min(MAX_DELAY);
+        // Without a working setTimeout the store still expires tasks lazily on every call.
+        if let Ok(handle) = set_timeout(callback, delay as f64) {
+            unref(&handle);
+            self.handle = Some(handle);
+            self.fires_at = Some(now.saturating_add(delay));
+        }
+    }
+
+    /// Forgets the timer that just fired.
+    pub fn fired(&mut self) {
+        self.handle = None;
+        self.fires_at = None;
+    }
+
+    /// Clears the pending timer, if any.
+    pub fn cancel(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            let _ = clear_timeout(&handle);
+        }
+        self.fires_at = None;
+    }
+
+    /// Whether a timer is pending.
+    pub fn is_pending(&self) -> bool {
+        self.handle.is_some()
+    }
+}
+
+/// Calls `handle.unref()` where the host has it (Node and Node-like fake timers).
+fn unref(handle: &JsValue) {
+    if !handle.is_object() {
+        return;
+    }
+    if let Ok(method) = Reflect::get(handle, &JsValue::from_str("unref")) {
+        if let Some(f) = method.dyn_ref::<Function>() {
+            let _ = f.call0(handle);
+        }
+    }
+}
