@@ -392,13 +392,17 @@ impl<R, V> TaskStore<R, V> {
     }
 
     /// Removes every task.
+    ///
+    /// Creation positions keep counting, so a cursor handed out before the clear resumes
+    /// before every task created after it rather than part-way through them.
     pub fn clear(&mut self) {
         if let Some(log) = self.removed.as_mut() {
             log.extend(self.ids.keys().copied());
         }
         let config = self.config.clone();
         let recording = self.removed.take();
-        *self = TaskStore { config, removed: recording, ..TaskStore::default() };
+        let next_seq = self.next_seq;
+        *self = TaskStore { config, removed: recording, next_seq, ..TaskStore::default() };
     }
 
     fn scope(&self, session: Option<&str>) -> Result<Scope, StoreError> {

@@ -1,0 +1,96 @@
+# mcp-task-store-wasm — build, test and demo. Every target does its own set-up.
+#   make demo    a real MCP server and client running task tool calls through the store
+#   make test    everything (what CI runs)
+#   make check   the quick loop: fmt, clippy, cargo test
+#   make pkg     assemble the npm package in pkg/
+#   make bench   the benchmark against the SDK's own store
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CRATE := mcp_task_store_wasm
+WASM_TARGET := wasm32-unknown-unknown
+RELEASE_WASM := target/$(WASM_TARGET)/release/$(CRATE).wasm
+BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock 2>/dev/null)
+WASM_OPT := node_modules/.bin/wasm-opt
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy test-rust pkg \
+        test test-wasm test-wasm-node test-wasm-chrome test-js demo bench clean
+
+all: pkg
+
+# ---- set-up (idempotent: each step is skipped when already done) ----
+setup: setup-rust setup-node
+
+setup-rust:
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@test -n "$(BINDGEN_VERSION)" || cargo generate-lockfile
+	@v=$$(sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock); \
+	  if ! wasm-bindgen --version 2>/dev/null | grep -q " $$v$$"; then \
+	    echo "installing wasm-bindgen-cli $$v (about 3 minutes)"; \
+	    cargo install --version "$$v" wasm-bindgen-cli; fi
+	@command -v wasm-pack >/dev/null || { echo "installing wasm-pack (about 3 minutes)"; cargo install --locked wasm-pack; }
+
+setup-node:
+	@test -x $(WASM_OPT) -a -d node_modules/@modelcontextprotocol/sdk || npm ci --no-audit --no-fund
+
+setup-chrome:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# ---- the quick loop ----
+check: fmt clippy test-rust
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy: setup-rust
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
+
+test-rust:
+	cargo test
+
+# ---- the package ----
+pkg: setup
+	cargo build --release --target $(WASM_TARGET)
+	rm -rf pkg target/bindgen
+	wasm-bindgen --target web --out-dir target/bindgen/web $(RELEASE_WASM)
+	wasm-bindgen --target nodejs --out-dir target/bindgen/node $(RELEASE_WASM)
+	mkdir -p pkg/web pkg/node
+	for t in web node; do \
+	  $(WASM_OPT) -O3 --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+	    --enable-sign-ext --enable-multivalue --enable-mutable-globals \
+	    target/bindgen/$$t/$(CRATE)_bg.wasm -o pkg/$$t/$(CRATE)_bg.wasm; \
+	  cp target/bindgen/$$t/$(CRATE).js pkg/$$t/; done
+	cp -r pkg-template/. pkg/
+	cp LICENSE* pkg/ 2>/dev/null || true
+	node scripts/pkg-sizes.mjs pkg
+	mkdir -p node_modules && ln -sfn ../pkg node_modules/mcp-task-store-wasm
+
+# ---- tests ----
+test: check pkg test-wasm test-js
+	@echo "make test: all suites passed"
+
+test-wasm: test-wasm-node test-wasm-chrome
+
+test-wasm-node: setup-rust
+	wasm-pack test --node
+
+test-wasm-chrome: setup-rust setup-chrome
+	wasm-pack test --headless --chrome
+
+test-js: pkg setup-chrome
+	node --test --test-reporter=spec tests/js/
+	node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+# ---- the main job ----
+demo: pkg
+	node examples/demo.mjs
+
+bench: pkg
+	cargo bench --bench core 2>/dev/null || true
+	node bench/run.mjs
+
+clean:
+	rm -rf pkg target/bindgen

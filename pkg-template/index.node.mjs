@@ -1,0 +1,8 @@
+// Node, ES modules: the same instance as `require` gives, so ESM and CJS users share one
+// module (no dual-package hazard).
+import { createRequire } from 'node:module';
+
+const wasm = createRequire(import.meta.url)('./node/mcp_task_store_wasm.js');
+
+export const InMemoryTaskStore = wasm.InMemoryTaskStore;
+export const InMemoryTaskMessageQueue = wasm.InMemoryTaskMessageQueue;
