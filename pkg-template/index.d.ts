@@ -1,1 +1,145 @@
-// placeholder; replaced below
+/**
+ * mcp-task-store-wasm: a task store for the Model Context Protocol's tasks utility
+ * (spec 2025-11-25), implemented in Rust and compiled to WebAssembly. A drop-in
+ * `TaskStore` / `TaskMessageQueue` for `@modelcontextprotocol/sdk` 1.32.x.
+ *
+ * The types below are structural: they match the SDK's without importing it.
+ */
+
+/** A task's status. `completed`, `failed` and `cancelled` are terminal. */
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+
+/** The Task object of MCP 2025-11-25: exactly these fields. */
+export interface Task {
+  /** A random UUID v4, unique in the store. */
+  taskId: string;
+  status: TaskStatus;
+  /** Present only when a message was given with the current status. */
+  statusMessage?: string;
+  /** ISO 8601 UTC with milliseconds, e.g. `2025-11-25T10:30:00.000Z`. */
+  createdAt: string;
+  /** Same format; moves on every change. */
+  lastUpdatedAt: string;
+  /** The actual retention in ms counted from creation (restarted when the task ends), or `null` for unlimited. */
+  ttl: number | null;
+  /** Suggested ms between polls. */
+  pollInterval: number;
+}
+
+/** A JSON value as the store accepts it. Object properties that are `undefined` are left out, as in JSON. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
+
+/** A JSON object (a request's result, a JSON-RPC message). */
+export interface JsonObject {
+  [key: string]: unknown;
+}
+
+/** A JSON-RPC request id. */
+export type RequestId = string | number;
+
+/** What `createTask` is asked for (the SDK's `CreateTaskOptions`). */
+export interface CreateTaskOptions {
+  /** Requested retention in ms; `null` or absent asks for unlimited. Clamped to [minTtl, maxTtl]. */
+  ttl?: number | null;
+  /** Requested poll interval in ms; absent takes `defaultPollInterval`. */
+  pollInterval?: number;
+  /** Accepted and ignored. */
+  context?: Record<string, unknown>;
+}
+
+/** The request that made a task (checked, not kept: no method of the interface returns it). */
+export interface TaskRequest {
+  method: string;
+  params?: { [key: string]: unknown };
+}
+
+/** A page of `listTasks`. `nextCursor` is present if and only if more tasks follow. */
+export interface ListTasksPage {
+  tasks: Task[];
+  nextCursor?: string;
+}
+
+/** Settings of an `InMemoryTaskStore`. Every one is optional. */
+export interface TaskStoreOptions {
+  /** Tasks per `listTasks` page, 1 to 1000. Default 10. */
+  pageSize?: number;
+  /** `pollInterval` of tasks created without one, in ms. Default 1000. */
+  defaultPollInterval?: number;
+  /** Smallest ttl granted, in ms (a smaller request, 0 included, is raised to it). Default 1000. */
+  minTtl?: number;
+  /** Largest ttl granted, in ms (a larger request, or `null` = unlimited, is lowered to it). Default: no maximum. */
+  maxTtl?: number | null;
+}
+
+/**
+ * Every rejection is an `Error` (a `TypeError` for a wrong type, a `RangeError` for a value out of range)
+ * whose message names the parameter and value, with the JSON-RPC code in `code`.
+ */
+export interface TaskStoreError extends Error {
+  /** -32602 invalid params (unknown task, bad argument, bad cursor, terminal task); -32603 internal. */
+  code: -32602 | -32603;
+}
+
+/** A message queued for a task (the SDK's `QueuedMessage`). */
+export interface QueuedMessage {
+  type: 'request' | 'notification' | 'response' | 'error';
+  message: JsonObject;
+  timestamp: number;
+}
+
+/**
+ * A task store for `@modelcontextprotocol/sdk`: pass it as `taskStore` to `McpServer` / `Server`.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryTaskStore } from 'mcp-task-store-wasm';
+ * const taskStore = new InMemoryTaskStore({ pageSize: 20 });
+ * const task = await taskStore.createTask({ ttl: 60_000 }, 1, { method: 'tools/call' });
+ * await taskStore.storeTaskResult(task.taskId, 'completed', { content: [] });
+ * ```
+ */
+export class InMemoryTaskStore {
+  /** @throws {TaskStoreError} on a bad option (unknown names included). */
+  constructor(options?: TaskStoreOptions);
+  /** Creates a task in `working`, owned by `sessionId` if given. */
+  createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: TaskRequest, sessionId?: string): Promise<Task>;
+  /** The task, or `null` if there is no such task for this session (unknown, expired, or another session's). */
+  getTask(taskId: string, sessionId?: string): Promise<Task | null>;
+  /** Stores the result of a non-terminal task and ends it as `status`, at once. The ttl clock restarts. */
+  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
+  /** The stored result: a frozen copy, equal to what was stored. */
+  getTaskResult(taskId: string, sessionId?: string): Promise<JsonObject>;
+  /** Moves a non-terminal task to `status` (a repeated non-terminal status is allowed). */
+  updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;
+  /** One page of the session's tasks in creation order. */
+  listTasks(cursor?: string, sessionId?: string): Promise<ListTasksPage>;
+  /** Clears the timer and removes every task (and the linked queue's messages). */
+  cleanup(): void;
+  /** Every live task in creation order, whatever its session. */
+  getAllTasks(): Task[];
+  /** The message queue linked to this store: a task's queue is dropped when the task expires or is cleaned up. */
+  messageQueue(): InMemoryTaskMessageQueue;
+  /** Live tasks. */
+  readonly size: number;
+  /** Whether the one cleanup timer is pending. */
+  readonly hasPendingTimer: boolean;
+  /** Frees the WebAssembly memory of this store at once (otherwise done when it is garbage-collected). */
+  free(): void;
+}
+
+/**
+ * Per-task FIFO queues of JSON-RPC messages: pass it as `taskMessageQueue`. Prefer `store.messageQueue()`,
+ * whose queues are dropped with their tasks.
+ */
+export class InMemoryTaskMessageQueue {
+  constructor();
+  /** Appends a message; rejects, enqueuing nothing, when the queue already holds `maxSize` messages. */
+  enqueue(taskId: string, message: QueuedMessage, sessionId?: string, maxSize?: number): Promise<void>;
+  /** Takes the oldest message, or `undefined`. */
+  dequeue(taskId: string, sessionId?: string): Promise<QueuedMessage | undefined>;
+  /** Takes every message, oldest first. */
+  dequeueAll(taskId: string, sessionId?: string): Promise<QueuedMessage[]>;
+  /** Tasks with messages waiting (a drained queue is freed). */
+  readonly queueCount: number;
+  free(): void;
+}

@@ -77,6 +77,7 @@ enum Kind {
     InvalidCursor,
     InvalidParam,
     Internal,
+    Other,
 }
 
 fn kind<T>(r: &Result<T, StoreError>) -> Kind {
@@ -89,6 +90,8 @@ fn kind<T>(r: &Result<T, StoreError>) -> Kind {
         Err(StoreError::InvalidCursor { .. }) => Kind::InvalidCursor,
         Err(StoreError::InvalidParam { .. }) => Kind::InvalidParam,
         Err(StoreError::Internal { .. }) => Kind::Internal,
+        // Errors of other parts of the core (message queues) never come from the store.
+        Err(_) => Kind::Other,
     }
 }
 
@@ -252,7 +255,12 @@ impl Run {
     /// succeed), otherwise any caller.
     fn pick_call(&mut self) -> (String, Option<usize>) {
         let id = self.pick_id();
-        let owner = self.model.tasks.iter().find(|t| t.text == id).map(|t| t.owner);
+        let owner = self
+            .model
+            .tasks
+            .iter()
+            .find(|t| t.text == id)
+            .map(|t| t.owner);
         let session = match owner {
             Some(owner) if self.rng.chance(50) => owner,
             _ => self.session(),
@@ -667,7 +675,7 @@ impl Run {
         let handles = self.store.all(now);
         self.model.expire(now);
         check_eq!(self, handles.len(), self.model.tasks.len(), "all() length");
-        for (h, m) in handles.iter().zip(self.model.tasks.clone()) {
+        for (h, m) in handles.iter().zip(&self.model.tasks) {
             let Some(s) = self.store.stored(*h) else {
                 self.fail("handle points at nothing".into())
             };

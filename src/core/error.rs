@@ -73,6 +73,13 @@ pub enum StoreError {
         /// `TypeError` or `RangeError`.
         class: ErrorClass,
     },
+    /// A message queue already holds `max` messages.
+    QueueFull {
+        /// Messages in the queue.
+        size: usize,
+        /// The caller's `maxSize`.
+        max: u64,
+    },
     /// A failure of the store itself (the random source failed, a re-entrant call).
     Internal {
         /// What went wrong.
@@ -92,10 +99,11 @@ pub fn quote_input(text: &str) -> String {
 }
 
 impl StoreError {
-    /// The JSON-RPC code: -32603 for [`StoreError::Internal`], -32602 for everything else.
+    /// The JSON-RPC code: -32603 for [`StoreError::Internal`] and [`StoreError::QueueFull`]
+    /// (the server's own limits), -32602 for everything else.
     pub fn code(&self) -> i32 {
         match self {
-            StoreError::Internal { .. } => INTERNAL_ERROR,
+            StoreError::Internal { .. } | StoreError::QueueFull { .. } => INTERNAL_ERROR,
             _ => INVALID_PARAMS,
         }
     }
@@ -165,6 +173,11 @@ impl fmt::Display for StoreError {
             StoreError::InvalidParam { name, value, rule, .. } => {
                 write!(f, "Invalid {name}: {value} ({rule})")
             }
+            StoreError::QueueFull { size, max } => write!(
+                f,
+                "Task message queue overflow: queue size ({size}) exceeds maximum ({max}); \
+                 nothing was enqueued"
+            ),
             StoreError::Internal { message } => write!(f, "Internal error: {message}"),
         }
     }

@@ -4,6 +4,7 @@
 //! - [`task`]: task ids and the Task object.
 //! - [`store`]: the store (creation, lookup with sessions, status changes, results,
 //!   paging, expiry).
+//! - [`queue`]: per-task message queues.
 //! - [`cursor`]: listing cursors.
 //! - [`params`]: argument checks and settings.
 //! - [`error`]: the error type with MCP codes.
@@ -12,6 +13,7 @@
 pub mod cursor;
 pub mod error;
 pub mod params;
+pub mod queue;
 pub mod status;
 pub mod store;
 pub mod task;
@@ -19,6 +21,7 @@ pub mod time;
 
 pub use error::{ErrorClass, StoreError, INTERNAL_ERROR, INVALID_PARAMS};
 pub use params::StoreConfig;
+pub use queue::MessageQueues;
 pub use status::{Outcome, TaskStatus, ALL_STATUSES};
 pub use store::{CreateParams, Handle, Page, Stored, TaskStore};
 pub use task::{IdSource, Task, TaskId};

@@ -1,7 +1,8 @@
 //! JSON values handed to the store (results, queued messages): checked and copied.
 //!
-//! The store keeps its own deep copy, frozen, so a caller mutating its object later changes
-//! nothing, and what it hands back cannot be mutated either. Only what JSON carries
+//! The store keeps its own deep copy, so a caller mutating its object later changes nothing.
+//! Results are frozen (every reader gets the same object, which nobody can change); queued
+//! messages are not (each is handed to exactly one reader, who then owns it). Only what JSON carries
 //! faithfully is accepted: plain objects, arrays, strings, finite numbers, booleans and
 //! `null`. An object property whose value is `undefined` is left out, as `JSON.stringify`
 //! does; anything else JSON would drop or change (`undefined` elsewhere, functions,
@@ -39,19 +40,23 @@ fn is_plain_prototype(proto: &JsValue) -> bool {
         })
 }
 
-/// Checks `value` is JSON and returns a frozen deep copy. `name` names it in errors
-/// (`result`, `message`).
-pub fn frozen_copy(name: &str, value: &JsValue) -> Result<JsValue, StoreError> {
-    let mut walk = Walk { path: name.to_owned(), ancestors: Vec::new() };
-    walk.copy(value)
+/// Whether a copy is frozen.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Freeze {
+    /// `Object.freeze` every object and array of the copy.
+    Yes,
+    /// Leave the copy mutable.
+    No,
 }
 
-/// Like [`frozen_copy`], and the top level must be an object.
-pub fn frozen_object_copy(name: &str, value: &JsValue) -> Result<JsValue, StoreError> {
-    if !value.is_object() || Array::is_array(value) {
+/// Checks `value` is a JSON object and returns a deep copy. `name` names it in errors
+/// (`result`, `message`).
+pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValue, StoreError> {
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
         return Err(StoreError::type_error(name, describe(value), "a JSON object"));
     }
-    frozen_copy(name, value)
+    let mut walk = Walk { path: name.to_owned(), ancestors: Vec::new(), freeze };
+    walk.copy(value)
 }
 
 /// Own enumerable string keys; a throwing Proxy becomes an error naming `name`.
@@ -62,6 +67,7 @@ pub fn keys_of(name: &str, value: &JsValue) -> Result<Array, StoreError> {
 struct Walk {
     path: String,
     ancestors: Vec<JsValue>,
+    freeze: Freeze,
 }
 
 impl Walk {
@@ -97,7 +103,9 @@ impl Walk {
         let copy = if Array::is_array(value) { self.copy_array(value) } else { self.copy_object(value) };
         self.ancestors.pop();
         let copy = copy?;
-        Object::freeze(copy.unchecked_ref::<Object>());
+        if self.freeze == Freeze::Yes {
+            Object::freeze(copy.unchecked_ref::<Object>());
+        }
         Ok(copy)
     }
 

@@ -2,6 +2,7 @@
 //!
 //! - [`task_store`]: the `InMemoryTaskStore` class.
 //! - [`task_view`]: building the JS `Task` object.
+//! - [`queue`]: the `InMemoryTaskMessageQueue` class.
 //! - [`json`]: checking and copying results.
 //! - [`args`]: reading arguments.
 //! - [`timer`]: `Date.now()` and the one timer.
@@ -10,6 +11,7 @@
 mod args;
 mod error;
 mod json;
+mod queue;
 mod task_store;
 mod task_view;
 mod timer;

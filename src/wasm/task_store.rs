@@ -14,29 +14,48 @@ use wasm_bindgen::JsCast;
 
 use super::args::{self, describe, field, is_absent, object, only_known_keys};
 use super::error::{settle, throw_on_err};
-use super::json::frozen_object_copy;
+use super::json::{object_copy, Freeze};
 use super::task_view::{copy_of, task_object, with_names};
+use super::queue::InMemoryTaskMessageQueue;
 use super::timer::{now, Timer};
 use crate::core::{
-    CreateParams, Handle, IdSource, Outcome, StoreConfig, StoreError, TaskStatus, TaskStore,
+    CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskStatus,
+    TaskStore,
 };
 
 type Store = TaskStore<JsValue, Object>;
 
-/// The state behind one JS store object.
-struct Inner {
+/// The state behind one JS store object (and the message queue linked to it, if any).
+pub(super) struct Inner {
     store: Store,
     ids: IdSource,
     timer: Timer,
     on_timer: Option<Function>,
+    queues: Option<MessageQueues<JsValue>>,
 }
 
 impl Inner {
-    /// After a change: make sure the timer fires by the earliest deadline.
-    fn rearm(&mut self, now: u64) {
+    /// After every call: drop the queues of removed tasks, and make sure the timer fires by
+    /// the earliest deadline.
+    fn settle_up(&mut self, now: u64) {
+        if let Some(queues) = self.queues.as_mut() {
+            for id in self.store.drain_removed() {
+                queues.remove_task(&id.to_string());
+            }
+        }
         if let Some(callback) = &self.on_timer {
             self.timer.arm(self.store.next_deadline(), now, callback);
         }
+    }
+
+    /// The linked message queues, made on first use.
+    pub(super) fn queues(&mut self, now: u64) -> &mut MessageQueues<JsValue> {
+        if self.queues.is_none() {
+            self.store.record_removals(true);
+        }
+        self.store.expire(now);
+        self.settle_up(now);
+        self.queues.get_or_insert_with(MessageQueues::default)
     }
 
     /// The cached JS Task object of `handle`, built if the task changed since last time.
@@ -138,6 +157,7 @@ impl InMemoryTaskStore {
             ids: IdSource::default(),
             timer: Timer::default(),
             on_timer: None,
+            queues: None,
         }));
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
         let on_timer = Closure::<dyn FnMut()>::new(move || {
@@ -146,7 +166,7 @@ impl InMemoryTaskStore {
             let t = now();
             inner.timer.fired();
             inner.store.expire(t);
-            inner.rearm(t);
+            inner.settle_up(t);
         });
         if let Ok(mut state) = inner.try_borrow_mut() {
             state.on_timer = Some(on_timer.as_ref().unchecked_ref::<Function>().clone());
@@ -160,7 +180,7 @@ impl InMemoryTaskStore {
         })?;
         let t = now();
         let out = f(&mut inner, t);
-        inner.rearm(t);
+        inner.settle_up(t);
         out
     }
 
@@ -223,7 +243,7 @@ impl InMemoryTaskStore {
             let id = args::string("taskId", &task_id)?;
             let outcome = outcome_arg(&status)?;
             let session = args::opt_string("sessionId", &session_id)?;
-            let copy = frozen_object_copy("result", &result)?;
+            let copy = object_copy("result", &result, Freeze::Yes)?;
             self.with(|inner, t| {
                 inner.store.store_result(&id, outcome, copy, session.as_deref(), t)?;
                 Ok(JsValue::UNDEFINED)
@@ -305,6 +325,9 @@ impl InMemoryTaskStore {
     pub fn cleanup(&self) -> Result<(), JsValue> {
         throw_on_err(self.with(|inner, _| {
             inner.store.clear();
+            if let Some(queues) = inner.queues.as_mut() {
+                queues.clear();
+            }
             inner.timer.cancel();
             Ok(())
         }))
@@ -330,6 +353,14 @@ impl InMemoryTaskStore {
             inner.store.expire(t);
             Ok(inner.store.len() as u32)
         }))
+    }
+
+    /// The message queue linked to this store: a task's queue is dropped when the task
+    /// expires or the store is cleaned up (and, as with any queue, once drained). Every call
+    /// returns a view of the same queues.
+    #[wasm_bindgen(js_name = messageQueue)]
+    pub fn message_queue(&self) -> InMemoryTaskMessageQueue {
+        InMemoryTaskMessageQueue::linked(self.inner.clone())
     }
 
     /// Whether a cleanup timer is pending (there is never more than one).
