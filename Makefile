@@ -75,10 +75,10 @@ test: check pkg test-wasm test-js
 test-wasm: test-wasm-node test-wasm-chrome
 
 test-wasm-node: setup-rust
-	wasm-pack test --node
+	wasm-pack test --node -- --test node
 
 test-wasm-chrome: setup-rust setup-chrome
-	wasm-pack test --headless --chrome
+	wasm-pack test --headless --chrome -- --test browser
 
 test-js: pkg setup-chrome
 	node --test --test-reporter=spec tests/js/

@@ -10,4 +10,7 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
+
+#[cfg(target_arch = "wasm32")]
+pub use wasm::{InMemoryTaskMessageQueue, InMemoryTaskStore};

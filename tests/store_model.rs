@@ -214,11 +214,13 @@ impl Run {
     fn fail(&self, what: String) -> ! {
         let start = self.log.len().saturating_sub(15);
         panic!(
-            "seed {} (config {:?}), op index {}: {what}\nlast ops:\n  {}",
+            "seed {} (config {:?}), op index {}: {what}\nlast ops:\n  {}\n\
+             (replay just this sequence with STORE_MODEL_SEED={})",
             self.seed,
             self.model.config,
             self.op,
-            self.log[start..].join("\n  ")
+            self.log[start..].join("\n  "),
+            self.seed
         );
     }
 
@@ -703,9 +705,15 @@ impl Run {
     }
 }
 
+/// Runs every sequence of one configuration, or only the seed in `STORE_MODEL_SEED`.
 fn run_all(config: StoreConfig, seed_base: u64) {
-    for n in 0..SEQUENCES {
-        let seed = seed_base.wrapping_add(n.wrapping_mul(0x9e37_79b9));
+    let seeds: Vec<u64> = match std::env::var("STORE_MODEL_SEED") {
+        Ok(text) => vec![text.parse().expect("STORE_MODEL_SEED is a decimal u64")],
+        Err(_) => (0..SEQUENCES)
+            .map(|n| seed_base.wrapping_add(n.wrapping_mul(0x9e37_79b9)))
+            .collect(),
+    };
+    for seed in seeds {
         let mut run = Run::new(seed, config.clone());
         for op in 0..OPS {
             run.op = op;

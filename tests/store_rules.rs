@@ -447,8 +447,8 @@ fn expired_task_is_gone_from_get_list_result_at_its_deadline_before_any_timer() 
     assert_eq!(fx.store.result(&id, Some("s"), at - 1).unwrap(), "r");
     assert_eq!(fx.list_all(Some("s"), at - 1), [keep.clone(), id.clone()]);
     // At the deadline, with no call to expire: gone from every answer.
-    assert_eq!(fx.list_all(Some("s"), at), [keep.clone()]);
-    assert_eq!(fx.list_all(None, at), [keep.clone()]);
+    assert_eq!(fx.list_all(Some("s"), at), vec![keep.clone()]);
+    assert_eq!(fx.list_all(None, at), vec![keep.clone()]);
     assert!(fx.store.get(&id, Some("s"), at).unwrap().is_none());
     assert!(fx.store.get(&id, None, at).unwrap().is_none());
     assert!(matches!(
@@ -617,8 +617,8 @@ fn session_is_still_bound_after_all_its_tasks_expired() {
     // New tasks for the same session names after the old ones are gone.
     let b = fx.create(None, Some("b"), T0 + 2_000);
     let a = fx.create(None, Some("a"), T0 + 2_000);
-    assert_eq!(fx.list_all(Some("a"), T0 + 2_000), [a.clone()]);
-    assert_eq!(fx.list_all(Some("b"), T0 + 2_000), [b.clone()]);
+    assert_eq!(fx.list_all(Some("a"), T0 + 2_000), vec![a.clone()]);
+    assert_eq!(fx.list_all(Some("b"), T0 + 2_000), vec![b.clone()]);
     assert!(fx.store.get(&a, Some("b"), T0 + 2_000).unwrap().is_none());
     assert!(fx.store.get(&b, Some("a"), T0 + 2_000).unwrap().is_none());
 }

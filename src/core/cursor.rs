@@ -15,7 +15,9 @@ pub fn decode(cursor: &str) -> Option<u64> {
     let hex = cursor.strip_prefix('c')?;
     let canonical = !hex.is_empty()
         && hex.len() <= 16
-        && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && (hex == "0" || !hex.starts_with('0'));
     if canonical {
         u64::from_str_radix(hex, 16).ok()
@@ -33,7 +35,17 @@ mod tests {
         for seq in [0, 1, 15, 16, 255, u64::MAX] {
             assert_eq!(decode(&encode(seq)), Some(seq));
         }
-        for bad in ["", "c", "c0f", "cFF", "x1", "c-1", "c10000000000000000", "cg", "c 1"] {
+        for bad in [
+            "",
+            "c",
+            "c0f",
+            "cFF",
+            "x1",
+            "c-1",
+            "c10000000000000000",
+            "cg",
+            "c 1",
+        ] {
             assert_eq!(decode(bad), None, "{bad}");
         }
     }

@@ -137,7 +137,9 @@ impl StoreError {
     }
 
     pub(crate) fn not_found(task_id: &str) -> Self {
-        StoreError::NotFound { task_id: quote_input(task_id) }
+        StoreError::NotFound {
+            task_id: quote_input(task_id),
+        }
     }
 }
 
@@ -170,7 +172,9 @@ impl fmt::Display for StoreError {
                 "Invalid cursor: {cursor} (pass a nextCursor from an earlier listTasks, or \
                  the id of a task listed for this session)"
             ),
-            StoreError::InvalidParam { name, value, rule, .. } => {
+            StoreError::InvalidParam {
+                name, value, rule, ..
+            } => {
                 write!(f, "Invalid {name}: {value} ({rule})")
             }
             StoreError::QueueFull { size, max } => write!(
@@ -199,12 +203,21 @@ mod tests {
             from: TaskStatus::Completed,
             to: TaskStatus::Working,
         };
-        assert!(e.to_string().starts_with("Cannot update task t from terminal status 'completed' to 'working'"));
-        let e = StoreError::InvalidCursor { cursor: "zz".into() };
+        assert!(e
+            .to_string()
+            .starts_with("Cannot update task t from terminal status 'completed' to 'working'"));
+        let e = StoreError::InvalidCursor {
+            cursor: "zz".into(),
+        };
         assert!(e.to_string().starts_with("Invalid cursor: zz"));
-        let e = StoreError::Internal { message: "x".into() };
+        let e = StoreError::Internal {
+            message: "x".into(),
+        };
         assert_eq!(e.code(), INTERNAL_ERROR);
-        assert_eq!(StoreError::range_error("ttl", "-1", "r").class(), ErrorClass::RangeError);
+        assert_eq!(
+            StoreError::range_error("ttl", "-1", "r").class(),
+            ErrorClass::RangeError
+        );
     }
 
     #[test]

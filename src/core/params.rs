@@ -137,7 +137,11 @@ mod tests {
         assert_eq!(c.grant_ttl(None), None);
         assert_eq!(c.grant_ttl(Some(0)), Some(1000));
         assert_eq!(c.grant_ttl(Some(5000)), Some(5000));
-        let c = StoreConfig { min_ttl: 0, max_ttl: Some(60_000), ..StoreConfig::default() };
+        let c = StoreConfig {
+            min_ttl: 0,
+            max_ttl: Some(60_000),
+            ..StoreConfig::default()
+        };
         assert_eq!(c.grant_ttl(None), Some(60_000));
         assert_eq!(c.grant_ttl(Some(0)), Some(0));
         assert_eq!(c.grant_ttl(Some(90_000)), Some(60_000));
@@ -146,9 +150,15 @@ mod tests {
     #[test]
     fn settings_are_validated() {
         assert!(StoreConfig::default().validate().is_ok());
-        let bad = StoreConfig { page_size: 0, ..StoreConfig::default() };
+        let bad = StoreConfig {
+            page_size: 0,
+            ..StoreConfig::default()
+        };
         assert!(bad.validate().is_err());
-        let bad = StoreConfig { max_ttl: Some(10), ..StoreConfig::default() };
+        let bad = StoreConfig {
+            max_ttl: Some(10),
+            ..StoreConfig::default()
+        };
         assert!(bad.validate().unwrap_err().to_string().contains("minTtl"));
     }
 

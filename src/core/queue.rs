@@ -34,7 +34,9 @@ pub struct MessageQueues<M> {
 
 impl<M> Default for MessageQueues<M> {
     fn default() -> Self {
-        MessageQueues { queues: HashMap::new() }
+        MessageQueues {
+            queues: HashMap::new(),
+        }
     }
 }
 
@@ -61,14 +63,21 @@ impl<M> MessageQueues<M> {
         }
         self.queues
             .entry(task_id.into())
-            .or_insert_with(|| Queue { owner: session.map(Into::into), items: VecDeque::new() })
+            .or_insert_with(|| Queue {
+                owner: session.map(Into::into),
+                items: VecDeque::new(),
+            })
             .items
             .push_back(message);
         Ok(())
     }
 
     /// Takes the oldest message of `task_id`'s queue.
-    pub fn dequeue(&mut self, task_id: &str, session: Option<&str>) -> Result<Option<M>, StoreError> {
+    pub fn dequeue(
+        &mut self,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<Option<M>, StoreError> {
         let session = params::session(session)?;
         let Some(queue) = self.queues.get_mut(task_id).filter(|q| q.open_to(session)) else {
             return Ok(None);
@@ -81,12 +90,20 @@ impl<M> MessageQueues<M> {
     }
 
     /// Takes every message of `task_id`'s queue, oldest first.
-    pub fn dequeue_all(&mut self, task_id: &str, session: Option<&str>) -> Result<Vec<M>, StoreError> {
+    pub fn dequeue_all(
+        &mut self,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<Vec<M>, StoreError> {
         let session = params::session(session)?;
         if !self.queues.get(task_id).is_some_and(|q| q.open_to(session)) {
             return Ok(Vec::new());
         }
-        Ok(self.queues.remove(task_id).map(|q| q.items.into()).unwrap_or_default())
+        Ok(self
+            .queues
+            .remove(task_id)
+            .map(|q| q.items.into())
+            .unwrap_or_default())
     }
 
     /// Messages waiting for `task_id`, whatever the session.
@@ -134,7 +151,9 @@ mod tests {
         q.enqueue("a", 1, None, Some(2)).unwrap();
         q.enqueue("a", 2, None, Some(2)).unwrap();
         let err = q.enqueue("a", 3, None, Some(2)).unwrap_err();
-        assert!(err.to_string().starts_with("Task message queue overflow: queue size (2) exceeds maximum (2)"));
+        assert!(err
+            .to_string()
+            .starts_with("Task message queue overflow: queue size (2) exceeds maximum (2)"));
         assert_eq!(q.len_of("a"), 2);
         assert!(q.enqueue("z", 1, None, Some(0)).is_err());
         assert_eq!(q.task_count(), 1);

@@ -45,7 +45,10 @@ impl TaskStatus {
 
     /// `completed`, `failed` and `cancelled` are terminal: no transition leaves them.
     pub const fn is_terminal(self) -> bool {
-        matches!(self, TaskStatus::Completed | TaskStatus::Failed | TaskStatus::Cancelled)
+        matches!(
+            self,
+            TaskStatus::Completed | TaskStatus::Failed | TaskStatus::Cancelled
+        )
     }
 
     /// Whether a task in `self` may move to `next`.
@@ -104,7 +107,17 @@ mod tests {
                 assert_eq!(from.can_move_to(to), !from.is_terminal(), "{from} -> {to}");
             }
         }
-        let terminal: Vec<_> = ALL_STATUSES.into_iter().filter(|s| s.is_terminal()).collect();
-        assert_eq!(terminal, [TaskStatus::Completed, TaskStatus::Failed, TaskStatus::Cancelled]);
+        let terminal: Vec<_> = ALL_STATUSES
+            .into_iter()
+            .filter(|s| s.is_terminal())
+            .collect();
+        assert_eq!(
+            terminal,
+            [
+                TaskStatus::Completed,
+                TaskStatus::Failed,
+                TaskStatus::Cancelled
+            ]
+        );
     }
 }

@@ -115,7 +115,9 @@ impl Sessions {
     }
 
     fn release(&mut self, owner: u64) {
-        let Some(name) = self.names.get(&owner) else { return };
+        let Some(name) = self.names.get(&owner) else {
+            return;
+        };
         let gone = match self.by_name.get_mut(name) {
             Some((_, count)) => {
                 *count = count.saturating_sub(1);
@@ -169,7 +171,10 @@ impl<R, V> TaskStore<R, V> {
     /// An empty store with these settings.
     pub fn new(config: StoreConfig) -> Result<Self, StoreError> {
         config.validate()?;
-        Ok(TaskStore { config, ..TaskStore::default() })
+        Ok(TaskStore {
+            config,
+            ..TaskStore::default()
+        })
     }
 
     /// The settings.
@@ -199,7 +204,10 @@ impl<R, V> TaskStore<R, V> {
 
     /// The ids removed since the last call (expired or cleared), when recording is on.
     pub fn drain_removed(&mut self) -> Vec<TaskId> {
-        self.removed.as_mut().map(std::mem::take).unwrap_or_default()
+        self.removed
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// The stored task behind a handle.
@@ -209,7 +217,9 @@ impl<R, V> TaskStore<R, V> {
 
     /// The stored task behind a handle, for filling its view cache.
     pub fn stored_mut(&mut self, handle: Handle) -> Option<&mut Stored<R, V>> {
-        self.slots.get_mut(handle.0 as usize).and_then(Option::as_mut)
+        self.slots
+            .get_mut(handle.0 as usize)
+            .and_then(Option::as_mut)
     }
 
     /// Creates a task in `working` with the given id, owned by `session` if one is given.
@@ -223,7 +233,9 @@ impl<R, V> TaskStore<R, V> {
         let session = params::session(session)?;
         self.expire(now);
         if self.ids.contains_key(&id) {
-            return Err(StoreError::Internal { message: format!("task id {id} already exists") });
+            return Err(StoreError::Internal {
+                message: format!("task id {id} already exists"),
+            });
         }
         let ttl = self.config.grant_ttl(params.ttl);
         let task = Task {
@@ -233,13 +245,22 @@ impl<R, V> TaskStore<R, V> {
             created_at: now,
             last_updated_at: now,
             ttl,
-            poll_interval: params.poll_interval.unwrap_or(self.config.default_poll_interval),
+            poll_interval: params
+                .poll_interval
+                .unwrap_or(self.config.default_poll_interval),
         };
         let owner = session.map_or(UNOWNED, |name| self.sessions.acquire(name));
         let seq = self.next_seq;
         self.next_seq += 1;
         let deadline = ttl.map(|t| now.saturating_add(t));
-        let stored = Stored { task, seq, owner, deadline, result: None, view: None };
+        let stored = Stored {
+            task,
+            seq,
+            owner,
+            deadline,
+            result: None,
+            view: None,
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
                 if let Some(place) = self.slots.get_mut(slot as usize) {
@@ -291,7 +312,11 @@ impl<R, V> TaskStore<R, V> {
         let stored = self.stored_ok(handle)?;
         let from = stored.task.status;
         if !from.can_move_to(status) {
-            return Err(StoreError::TerminalUpdate { task_id: id.to_owned(), from, to: status });
+            return Err(StoreError::TerminalUpdate {
+                task_id: id.to_owned(),
+                from,
+                to: status,
+            });
         }
         if message.is_some() || status != from {
             stored.task.status_message = message;
@@ -315,7 +340,10 @@ impl<R, V> TaskStore<R, V> {
         let stored = self.stored_ok(handle)?;
         let status = stored.task.status;
         if status.is_terminal() {
-            return Err(StoreError::TerminalResult { task_id: id.to_owned(), status });
+            return Err(StoreError::TerminalResult {
+                task_id: id.to_owned(),
+                status,
+            });
         }
         stored.task.status = outcome.into();
         stored.task.status_message = None;
@@ -334,7 +362,10 @@ impl<R, V> TaskStore<R, V> {
         let handle = self.find_or_err(id, session, now)?;
         let stored = self.stored_ok(handle)?;
         let status = stored.task.status;
-        stored.result.as_ref().ok_or_else(|| StoreError::NoResult { task_id: id.to_owned(), status })
+        stored.result.as_ref().ok_or_else(|| StoreError::NoResult {
+            task_id: id.to_owned(),
+            status,
+        })
     }
 
     /// One page of the tasks the caller may see, in creation order, after `cursor`.
@@ -357,7 +388,12 @@ impl<R, V> TaskStore<R, V> {
         let start = after.map_or(0, |seq| seq.saturating_add(1));
         let want = self.config.page_size + 1;
         let mut items: Vec<(u64, u32)> = match scope {
-            Scope::All => self.all.range(start..).take(want).map(|(&s, &slot)| (s, slot)).collect(),
+            Scope::All => self
+                .all
+                .range(start..)
+                .take(want)
+                .map(|(&s, &slot)| (s, slot))
+                .collect(),
             Scope::Session(me) => {
                 let unowned = self.owner_range(UNOWNED, start);
                 match me {
@@ -368,8 +404,15 @@ impl<R, V> TaskStore<R, V> {
         };
         let more = items.len() > self.config.page_size;
         items.truncate(self.config.page_size);
-        let next_cursor = if more { items.last().map(|&(seq, _)| cursor::encode(seq)) } else { None };
-        Ok(Page { items: items.into_iter().map(|(_, slot)| Handle(slot)).collect(), next_cursor })
+        let next_cursor = if more {
+            items.last().map(|&(seq, _)| cursor::encode(seq))
+        } else {
+            None
+        };
+        Ok(Page {
+            items: items.into_iter().map(|(_, slot)| Handle(slot)).collect(),
+            next_cursor,
+        })
     }
 
     /// Every live task, in creation order, whatever its session.
@@ -402,7 +445,12 @@ impl<R, V> TaskStore<R, V> {
         let config = self.config.clone();
         let recording = self.removed.take();
         let next_seq = self.next_seq;
-        *self = TaskStore { config, removed: recording, next_seq, ..TaskStore::default() };
+        *self = TaskStore {
+            config,
+            removed: recording,
+            next_seq,
+            ..TaskStore::default()
+        };
     }
 
     fn scope(&self, session: Option<&str>) -> Result<Scope, StoreError> {
@@ -424,7 +472,8 @@ impl<R, V> TaskStore<R, V> {
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
-        self.get(id, session, now)?.ok_or_else(|| StoreError::not_found(id))
+        self.get(id, session, now)?
+            .ok_or_else(|| StoreError::not_found(id))
     }
 
     fn stored_ok(&mut self, handle: Handle) -> Result<&mut Stored<R, V>, StoreError> {
@@ -436,7 +485,11 @@ impl<R, V> TaskStore<R, V> {
     /// Records a change: moves `lastUpdatedAt` (never backwards), empties the view cache,
     /// and restarts the ttl clock if the task just became terminal.
     fn touch(&mut self, handle: Handle, now: Millis) {
-        let Some(stored) = self.slots.get_mut(handle.0 as usize).and_then(Option::as_mut) else {
+        let Some(stored) = self
+            .slots
+            .get_mut(handle.0 as usize)
+            .and_then(Option::as_mut)
+        else {
             return;
         };
         stored.task.last_updated_at = stored.task.last_updated_at.max(now);
@@ -462,11 +515,15 @@ impl<R, V> TaskStore<R, V> {
                 return Ok(stored.seq);
             }
         }
-        Err(StoreError::InvalidCursor { cursor: super::error::quote_input(text) })
+        Err(StoreError::InvalidCursor {
+            cursor: super::error::quote_input(text),
+        })
     }
 
     fn owner_range(&self, owner: u64, start: u64) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.by_owner.range((owner, start)..=(owner, u64::MAX)).map(|(&(_, s), &slot)| (s, slot))
+        self.by_owner
+            .range((owner, start)..=(owner, u64::MAX))
+            .map(|(&(_, s), &slot)| (s, slot))
     }
 
     fn remove(&mut self, slot: u32) {

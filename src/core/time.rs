@@ -15,8 +15,12 @@ pub fn format_iso8601(ms: Millis) -> String {
     let days = ms / 86_400_000;
     let rem = ms % 86_400_000;
     let (y, m, d) = civil_from_days(days);
-    let (h, min, s, milli) =
-        (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    let (h, min, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
     let mut out = String::with_capacity(24);
     push_digits(&mut out, y, 4);
     out.push('-');
@@ -66,9 +70,15 @@ mod tests {
     #[test]
     fn formats_like_to_iso_string() {
         assert_eq!(format_iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_iso8601(1_764_066_600_000), "2025-11-25T10:30:00.000Z");
+        assert_eq!(
+            format_iso8601(1_764_066_600_000),
+            "2025-11-25T10:30:00.000Z"
+        );
         assert_eq!(format_iso8601(951_782_400_123), "2000-02-29T00:00:00.123Z");
-        assert_eq!(format_iso8601(4_107_542_399_999), "2100-02-28T23:59:59.999Z");
+        assert_eq!(
+            format_iso8601(4_107_542_399_999),
+            "2100-02-28T23:59:59.999Z"
+        );
         assert_eq!(format_iso8601(u64::MAX), "9999-12-31T23:59:59.999Z");
     }
 

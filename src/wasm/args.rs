@@ -40,7 +40,9 @@ pub fn is_absent(value: &JsValue) -> bool {
 
 /// A required string.
 pub fn string(name: &str, value: &JsValue) -> Result<String, StoreError> {
-    value.as_string().ok_or_else(|| StoreError::type_error(name, describe(value), "a string"))
+    value
+        .as_string()
+        .ok_or_else(|| StoreError::type_error(name, describe(value), "a string"))
 }
 
 /// An optional string (`undefined`/`null` = absent).
@@ -57,9 +59,9 @@ pub fn opt_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError
     if is_absent(value) {
         return Ok(None);
     }
-    let n = value.as_f64().ok_or_else(|| {
-        StoreError::type_error(name, describe(value), "a number of milliseconds")
-    })?;
+    let n = value
+        .as_f64()
+        .ok_or_else(|| StoreError::type_error(name, describe(value), "a number of milliseconds"))?;
     millis(name, n).map(Some)
 }
 
@@ -75,7 +77,11 @@ pub fn object<'a>(name: &str, value: &'a JsValue) -> Result<&'a js_sys::Object, 
 /// Reads `object[key]`; a throwing getter becomes a TypeError naming `name`.
 pub fn field(name: &str, object: &JsValue, key: &str) -> Result<JsValue, StoreError> {
     Reflect::get(object, &JsValue::from_str(key)).map_err(|thrown| {
-        StoreError::type_error(name, "a property that throws when read", &describe_thrown(&thrown))
+        StoreError::type_error(
+            name,
+            "a property that throws when read",
+            &describe_thrown(&thrown),
+        )
     })
 }
 

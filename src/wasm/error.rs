@@ -16,7 +16,11 @@ pub fn to_js_error(err: &StoreError) -> JsValue {
     };
     // Setting a property on a fresh Error cannot fail; if it somehow did, the error still
     // carries its message.
-    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from(err.code()));
+    let _ = Reflect::set(
+        &error,
+        &JsValue::from_str("code"),
+        &JsValue::from(err.code()),
+    );
     error.into()
 }
 

@@ -53,9 +53,17 @@ pub enum Freeze {
 /// (`result`, `message`).
 pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValue, StoreError> {
     if !value.is_object() || Array::is_array(value) || value.is_function() {
-        return Err(StoreError::type_error(name, describe(value), "a JSON object"));
+        return Err(StoreError::type_error(
+            name,
+            describe(value),
+            "a JSON object",
+        ));
     }
-    let mut walk = Walk { path: name.to_owned(), ancestors: Vec::new(), freeze };
+    let mut walk = Walk {
+        path: name.to_owned(),
+        ancestors: Vec::new(),
+        freeze,
+    };
     walk.copy(value)
 }
 
@@ -91,7 +99,10 @@ impl Walk {
             };
         }
         if !value.is_object() || value.is_function() {
-            return Err(self.fail(value, "a JSON value (object, array, string, number, boolean or null)"));
+            return Err(self.fail(
+                value,
+                "a JSON value (object, array, string, number, boolean or null)",
+            ));
         }
         if self.ancestors.iter().any(|a| a == value) {
             return Err(self.fail(value, "a JSON value without cycles; it contains itself"));
@@ -100,7 +111,11 @@ impl Walk {
             return Err(self.fail(value, &format!("at most {MAX_DEPTH} levels of nesting")));
         }
         self.ancestors.push(value.clone());
-        let copy = if Array::is_array(value) { self.copy_array(value) } else { self.copy_object(value) };
+        let copy = if Array::is_array(value) {
+            self.copy_array(value)
+        } else {
+            self.copy_object(value)
+        };
         self.ancestors.pop();
         let copy = copy?;
         if self.freeze == Freeze::Yes {
@@ -114,7 +129,10 @@ impl Walk {
     }
 
     fn copy_array(&mut self, value: &JsValue) -> Result<JsValue, StoreError> {
-        let len = self.read(value, &JsValue::from_str("length"))?.as_f64().unwrap_or(0.0);
+        let len = self
+            .read(value, &JsValue::from_str("length"))?
+            .as_f64()
+            .unwrap_or(0.0);
         let out = Array::new();
         let base = self.path.len();
         let mut i = 0u32;

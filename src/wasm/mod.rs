@@ -16,3 +16,5 @@ mod task_store;
 mod task_view;
 mod timer;
 
+pub use queue::InMemoryTaskMessageQueue;
+pub use task_store::InMemoryTaskStore;

@@ -37,17 +37,27 @@ const MESSAGE_TYPES: [&str; 4] = ["request", "notification", "response", "error"
 fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
     object("message", value)?;
     let kind = field("message.type", value, "type")?;
-    if !kind.as_string().is_some_and(|k| MESSAGE_TYPES.contains(&k.as_str())) {
+    if !kind
+        .as_string()
+        .is_some_and(|k| MESSAGE_TYPES.contains(&k.as_str()))
+    {
         return Err(StoreError::range_error(
             "message.type",
             describe(&kind),
             "must be 'request', 'notification', 'response' or 'error'",
         ));
     }
-    object("message.message", &field("message.message", value, "message")?)?;
+    object(
+        "message.message",
+        &field("message.message", value, "message")?,
+    )?;
     let stamp = field("message.timestamp", value, "timestamp")?;
     if !stamp.as_f64().is_some_and(f64::is_finite) {
-        return Err(StoreError::type_error("message.timestamp", describe(&stamp), "a finite number"));
+        return Err(StoreError::type_error(
+            "message.timestamp",
+            describe(&stamp),
+            "a finite number",
+        ));
     }
     object_copy("message", value, Freeze::No)
 }
@@ -59,17 +69,22 @@ fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
     let n = value
         .as_f64()
         .ok_or_else(|| StoreError::type_error("maxSize", describe(value), "a number"))?;
-    millis("maxSize", n)
-        .map(Some)
-        .map_err(|_| StoreError::range_error("maxSize", describe(value), "must be a non-negative integer"))
+    millis("maxSize", n).map(Some).map_err(|_| {
+        StoreError::range_error("maxSize", describe(value), "must be a non-negative integer")
+    })
 }
 
 impl InMemoryTaskMessageQueue {
     pub(super) fn linked(inner: Rc<RefCell<Inner>>) -> Self {
-        InMemoryTaskMessageQueue { backing: Backing::Store(inner) }
+        InMemoryTaskMessageQueue {
+            backing: Backing::Store(inner),
+        }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Queues) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Queues) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let busy = || StoreError::Internal {
             message: "the queue was called from inside one of its own calls".into(),
         };
@@ -85,7 +100,9 @@ impl InMemoryTaskMessageQueue {
     /// An empty queue of its own (not linked to a store; see `InMemoryTaskStore.messageQueue`).
     #[wasm_bindgen(constructor)]
     pub fn new() -> InMemoryTaskMessageQueue {
-        InMemoryTaskMessageQueue { backing: Backing::Own(Rc::default()) }
+        InMemoryTaskMessageQueue {
+            backing: Backing::Own(Rc::default()),
+        }
     }
 
     /// Appends a message to a task's queue; rejects (enqueuing nothing) when the queue
@@ -121,7 +138,9 @@ impl InMemoryTaskMessageQueue {
         settle((|| {
             let id = args::string("taskId", &task_id)?;
             let session = args::opt_string("sessionId", &session_id)?;
-            Ok(self.with(|q| q.dequeue(&id, session.as_deref()))?.unwrap_or(JsValue::UNDEFINED))
+            Ok(self
+                .with(|q| q.dequeue(&id, session.as_deref()))?
+                .unwrap_or(JsValue::UNDEFINED))
         })())
     }
 
@@ -144,7 +163,8 @@ impl InMemoryTaskMessageQueue {
     /// How many tasks have messages waiting (drained queues are freed).
     #[wasm_bindgen(getter, js_name = queueCount)]
     pub fn queue_count(&self) -> Result<u32, JsValue> {
-        self.with(|q| Ok(q.task_count() as u32)).map_err(|e| super::error::to_js_error(&e))
+        self.with(|q| Ok(q.task_count() as u32))
+            .map_err(|e| super::error::to_js_error(&e))
     }
 }
 

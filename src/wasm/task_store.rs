@@ -15,8 +15,8 @@ use wasm_bindgen::JsCast;
 use super::args::{self, describe, field, is_absent, object, only_known_keys};
 use super::error::{settle, throw_on_err};
 use super::json::{object_copy, Freeze};
-use super::task_view::{copy_of, task_object, with_names};
 use super::queue::InMemoryTaskMessageQueue;
+use super::task_view::{copy_of, task_object, with_names};
 use super::timer::{now, Timer};
 use crate::core::{
     CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskStatus,
@@ -60,14 +60,21 @@ impl Inner {
 
     /// The cached JS Task object of `handle`, built if the task changed since last time.
     fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
-        let stored = self.store.stored_mut(handle).ok_or_else(|| StoreError::Internal {
-            message: "handle of a removed task".into(),
-        })?;
+        let stored = self
+            .store
+            .stored_mut(handle)
+            .ok_or_else(|| StoreError::Internal {
+                message: "handle of a removed task".into(),
+            })?;
         if stored.view_mut().is_none() {
             let built = task_object(stored.task());
             *stored.view_mut() = Some(built);
         }
-        Ok(stored.view_mut().as_ref().map(copy_of).unwrap_or(JsValue::NULL))
+        Ok(stored
+            .view_mut()
+            .as_ref()
+            .map(copy_of)
+            .unwrap_or(JsValue::NULL))
     }
 }
 
@@ -88,17 +95,30 @@ fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
     }
     object("options", options)?;
     only_known_keys("options", options, &OPTIONS)?;
-    if let Some(n) = args::opt_millis("options.pageSize", &field("options.pageSize", options, "pageSize")?)? {
+    if let Some(n) = args::opt_millis(
+        "options.pageSize",
+        &field("options.pageSize", options, "pageSize")?,
+    )? {
         config.page_size = usize::try_from(n).unwrap_or(usize::MAX);
     }
-    let poll = field("options.defaultPollInterval", options, "defaultPollInterval")?;
+    let poll = field(
+        "options.defaultPollInterval",
+        options,
+        "defaultPollInterval",
+    )?;
     if let Some(n) = args::opt_millis("options.defaultPollInterval", &poll)? {
         config.default_poll_interval = n;
     }
-    if let Some(n) = args::opt_millis("options.minTtl", &field("options.minTtl", options, "minTtl")?)? {
+    if let Some(n) = args::opt_millis(
+        "options.minTtl",
+        &field("options.minTtl", options, "minTtl")?,
+    )? {
         config.min_ttl = n;
     }
-    config.max_ttl = args::opt_millis("options.maxTtl", &field("options.maxTtl", options, "maxTtl")?)?;
+    config.max_ttl = args::opt_millis(
+        "options.maxTtl",
+        &field("options.maxTtl", options, "maxTtl")?,
+    )?;
     Ok(config)
 }
 
@@ -138,7 +158,11 @@ fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::type_error("requestId", describe(value), "a string or a finite number"))
+        Err(StoreError::type_error(
+            "requestId",
+            describe(value),
+            "a string or a finite number",
+        ))
     }
 }
 
@@ -162,7 +186,9 @@ impl InMemoryTaskStore {
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
         let on_timer = Closure::<dyn FnMut()>::new(move || {
             let Some(inner) = weak.upgrade() else { return };
-            let Ok(mut inner) = inner.try_borrow_mut() else { return };
+            let Ok(mut inner) = inner.try_borrow_mut() else {
+                return;
+            };
             let t = now();
             inner.timer.fired();
             inner.store.expire(t);
@@ -171,13 +197,22 @@ impl InMemoryTaskStore {
         if let Ok(mut state) = inner.try_borrow_mut() {
             state.on_timer = Some(on_timer.as_ref().unchecked_ref::<Function>().clone());
         }
-        Ok(InMemoryTaskStore { inner, _on_timer: on_timer })
+        Ok(InMemoryTaskStore {
+            inner,
+            _on_timer: on_timer,
+        })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Inner, u64) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut inner = self.inner.try_borrow_mut().map_err(|_| StoreError::Internal {
-            message: "the store was called from inside one of its own calls".into(),
-        })?;
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Inner, u64) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut inner = self
+            .inner
+            .try_borrow_mut()
+            .map_err(|_| StoreError::Internal {
+                message: "the store was called from inside one of its own calls".into(),
+            })?;
         let t = now();
         let out = f(&mut inner, t);
         inner.settle_up(t);
@@ -222,10 +257,12 @@ impl InMemoryTaskStore {
         settle((|| {
             let id = args::string("taskId", &task_id)?;
             let session = args::opt_string("sessionId", &session_id)?;
-            self.with(|inner, t| match inner.store.get(&id, session.as_deref(), t)? {
-                Some(handle) => inner.view(handle),
-                None => Ok(JsValue::NULL),
-            })
+            self.with(
+                |inner, t| match inner.store.get(&id, session.as_deref(), t)? {
+                    Some(handle) => inner.view(handle),
+                    None => Ok(JsValue::NULL),
+                },
+            )
         })())
     }
 
@@ -245,7 +282,9 @@ impl InMemoryTaskStore {
             let session = args::opt_string("sessionId", &session_id)?;
             let copy = object_copy("result", &result, Freeze::Yes)?;
             self.with(|inner, t| {
-                inner.store.store_result(&id, outcome, copy, session.as_deref(), t)?;
+                inner
+                    .store
+                    .store_result(&id, outcome, copy, session.as_deref(), t)?;
                 Ok(JsValue::UNDEFINED)
             })
         })())
@@ -283,7 +322,9 @@ impl InMemoryTaskStore {
             let message = args::opt_string("statusMessage", &status_message)?;
             let session = args::opt_string("sessionId", &session_id)?;
             self.with(|inner, t| {
-                inner.store.update_status(&id, status, message, session.as_deref(), t)?;
+                inner
+                    .store
+                    .update_status(&id, status, message, session.as_deref(), t)?;
                 Ok(JsValue::UNDEFINED)
             })
         })())
@@ -366,7 +407,10 @@ impl InMemoryTaskStore {
     /// Whether a cleanup timer is pending (there is never more than one).
     #[wasm_bindgen(getter, js_name = hasPendingTimer)]
     pub fn has_pending_timer(&self) -> bool {
-        self.inner.try_borrow().map(|i| i.timer.is_pending()).unwrap_or(false)
+        self.inner
+            .try_borrow()
+            .map(|i| i.timer.is_pending())
+            .unwrap_or(false)
     }
 }
 
@@ -378,4 +422,3 @@ impl Drop for InMemoryTaskStore {
         }
     }
 }
-

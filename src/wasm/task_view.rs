@@ -69,9 +69,15 @@ pub fn task_object(task: &Task) -> Object {
         if task.last_updated_at == task.created_at {
             set(&n.last_updated_at, &JsValue::from_str(&created));
         } else {
-            set(&n.last_updated_at, &JsValue::from_str(&format_iso8601(task.last_updated_at)));
+            set(
+                &n.last_updated_at,
+                &JsValue::from_str(&format_iso8601(task.last_updated_at)),
+            );
         }
-        set(&n.ttl, &task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64)));
+        set(
+            &n.ttl,
+            &task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64)),
+        );
         set(&n.poll_interval, &JsValue::from(task.poll_interval as f64));
         o
     })
