@@ -52,19 +52,23 @@ test-rust:
 	cargo test
 
 # ---- the package ----
+# One wasm module serves both glues: wasm-bindgen's `nodejs` output (CommonJS, loaded
+# synchronously; Node ESM re-exports it) and its `web` output (browsers and bundlers).
+WASM_OPT_FLAGS := -O3 --strip-debug --strip-producers --enable-reference-types \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-multivalue --enable-mutable-globals
+
 pkg: setup
 	cargo build --release --target $(WASM_TARGET)
 	rm -rf pkg target/bindgen
 	wasm-bindgen --target web --out-dir target/bindgen/web $(RELEASE_WASM)
 	wasm-bindgen --target nodejs --out-dir target/bindgen/node $(RELEASE_WASM)
-	mkdir -p pkg/web pkg/node
-	for t in web node; do \
-	  $(WASM_OPT) -O3 --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-	    --enable-sign-ext --enable-multivalue --enable-mutable-globals \
-	    target/bindgen/$$t/$(CRATE)_bg.wasm -o pkg/$$t/$(CRATE)_bg.wasm; \
-	  cp target/bindgen/$$t/$(CRATE).js pkg/$$t/; done
+	cmp -s target/bindgen/web/$(CRATE)_bg.wasm target/bindgen/node/$(CRATE)_bg.wasm
+	mkdir -p pkg/wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/node/$(CRATE)_bg.wasm -o pkg/wasm/$(CRATE)_bg.wasm
+	cp target/bindgen/node/$(CRATE).js pkg/wasm/$(CRATE).cjs
+	cp target/bindgen/web/$(CRATE).js pkg/wasm/$(CRATE).mjs
 	cp -r pkg-template/. pkg/
-	cp LICENSE* pkg/ 2>/dev/null || true
 	node scripts/pkg-sizes.mjs pkg
 	mkdir -p node_modules && ln -sfn ../pkg node_modules/mcp-task-store-wasm
 

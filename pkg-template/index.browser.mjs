@@ -1,7 +1,7 @@
 // Browsers (with or without a bundler): the wasm module is fetched and compiled before this
 // module finishes loading (top-level await), so the classes are usable right after import.
-import init, { InMemoryTaskStore, InMemoryTaskMessageQueue } from './web/mcp_task_store_wasm.js';
+import init, { InMemoryTaskStore, InMemoryTaskMessageQueue } from './wasm/mcp_task_store_wasm.mjs';
 
-await init({ module_or_path: new URL('./web/mcp_task_store_wasm_bg.wasm', import.meta.url) });
+await init({ module_or_path: new URL('./wasm/mcp_task_store_wasm_bg.wasm', import.meta.url) });
 
 export { InMemoryTaskStore, InMemoryTaskMessageQueue };

@@ -1,6 +1,6 @@
 'use strict';
 // Node, CommonJS: the wasm module is compiled synchronously on first require.
-const wasm = require('./node/mcp_task_store_wasm.js');
+const wasm = require('./wasm/mcp_task_store_wasm.cjs');
 
 exports.InMemoryTaskStore = wasm.InMemoryTaskStore;
 exports.InMemoryTaskMessageQueue = wasm.InMemoryTaskMessageQueue;

@@ -2,7 +2,7 @@
 // module (no dual-package hazard).
 import { createRequire } from 'node:module';
 
-const wasm = createRequire(import.meta.url)('./node/mcp_task_store_wasm.js');
+const wasm = createRequire(import.meta.url)('./wasm/mcp_task_store_wasm.cjs');
 
 export const InMemoryTaskStore = wasm.InMemoryTaskStore;
 export const InMemoryTaskMessageQueue = wasm.InMemoryTaskMessageQueue;

@@ -5,17 +5,51 @@ use super::StoreError;
 /// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// Renders a number as JS would print it, for messages (`NaN`, `-1`, `1.5`, `Infinity`).
+/// Renders a number for a message as JS would print it (`NaN`, `-1`, `1.5`, `Infinity`).
+///
+/// Written with integer arithmetic only: Rust's float formatting would add some 15 KB to
+/// the wasm module for the sake of error messages.
 pub fn js_number(value: f64) -> String {
     if value.is_nan() {
-        "NaN".into()
-    } else if value.is_infinite() {
-        if value > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else if value.fract() == 0.0 && value.abs() < 1e21 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
+        return "NaN".into();
     }
+    let sign = if value.is_sign_negative() && value != 0.0 { "-" } else { "" };
+    let abs = value.abs();
+    if abs.is_infinite() {
+        return format!("{sign}Infinity");
+    }
+    if abs >= 1e21 {
+        return format!("{sign}1e{}", decimal_exponent(abs));
+    }
+    // Below 1e21 the integer part fits a u128 exactly.
+    let whole = abs.trunc();
+    let mut digits = String::new();
+    let mut frac = abs - whole;
+    for _ in 0..17 {
+        if frac == 0.0 {
+            break;
+        }
+        frac *= 10.0;
+        let d = frac.trunc();
+        digits.push(char::from(b'0' + d as u8));
+        frac -= d;
+    }
+    let digits = digits.trim_end_matches('0');
+    let whole = whole as u128;
+    if digits.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{digits}")
+    }
+}
+
+fn decimal_exponent(mut abs: f64) -> u32 {
+    let mut e = 0;
+    while abs >= 10.0 {
+        abs /= 10.0;
+        e += 1;
+    }
+    e
 }
 
 /// A duration or count in milliseconds: a non-negative integer no larger than
@@ -115,6 +149,18 @@ impl StoreConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_render_as_js_prints_them() {
+        assert_eq!(js_number(f64::NAN), "NaN");
+        assert_eq!(js_number(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(js_number(-1.0), "-1");
+        assert_eq!(js_number(0.0), "0");
+        assert_eq!(js_number(1.5), "1.5");
+        assert_eq!(js_number(0.25), "0.25");
+        assert_eq!(js_number(1e300), "1e300");
+        assert_eq!(js_number(9_007_199_254_740_993.0), "9007199254740992");
+    }
 
     #[test]
     fn millis_accepts_only_non_negative_safe_integers() {

@@ -1,0 +1,50 @@
+// Loading the two stores under test, each the way a user of it would import it.
+//
+// Our package keeps its wasm instance private, so to read the size of its linear memory
+// we watch `new WebAssembly.Instance(...)` while the package loads (its Node glue
+// instantiates synchronously on first import) and keep the instance's exported memory.
+
+/** How each store is imported (also used by the cold-start and size measurements). */
+export const SPECIFIERS = Object.freeze({
+  ours: 'mcp-task-store-wasm',
+  sdk: '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js',
+});
+
+/** Display names. */
+export const LABELS = Object.freeze({ ours: 'ours (wasm)', sdk: 'SDK (TS)' });
+
+/**
+ * Imports one store. Resolves to `{ name, create, wasmMemory }`: `create()` makes a fresh
+ * store with default settings (page size 10 and poll interval 1000 ms for both; ours
+ * keeps its default minimum ttl, below the ttl the workload asks for), and `wasmMemory`
+ * is our module's `WebAssembly.Memory` (null for the SDK's store).
+ */
+export async function loadStore(name) {
+  if (name === 'sdk') {
+    const { InMemoryTaskStore } = await import(SPECIFIERS.sdk);
+    return { name, create: () => new InMemoryTaskStore(), wasmMemory: null };
+  }
+  if (name !== 'ours') throw new Error(`unknown store ${name}`);
+  const memories = [];
+  const Original = WebAssembly.Instance;
+  WebAssembly.Instance = class extends Original {
+    constructor(module, imports) {
+      super(module, imports);
+      if (this.exports.memory instanceof WebAssembly.Memory) memories.push(this.exports.memory);
+    }
+  };
+  let mod;
+  try {
+    mod = await import(SPECIFIERS.ours);
+  } finally {
+    WebAssembly.Instance = Original;
+  }
+  const { InMemoryTaskStore } = mod;
+  return { name, create: () => new InMemoryTaskStore(), wasmMemory: memories[0] ?? null };
+}
+
+/** Frees a store's resources once it is done with: cleanup(), and for ours the wasm object. */
+export function dispose(store) {
+  store.cleanup();
+  if (typeof store.free === 'function') store.free();
+}
