@@ -50,6 +50,7 @@ clippy: setup-rust
 
 test-rust:
 	cargo test
+	RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --quiet
 
 # ---- the package ----
 # One wasm module serves both glues: wasm-bindgen's `nodejs` output (CommonJS, loaded
@@ -69,6 +70,7 @@ pkg: setup
 	cp target/bindgen/node/$(CRATE).js pkg/wasm/$(CRATE).cjs
 	cp target/bindgen/web/$(CRATE).js pkg/wasm/$(CRATE).mjs
 	cp -r pkg-template/. pkg/
+	cp README.md pkg/README.md
 	node scripts/pkg-sizes.mjs pkg
 	mkdir -p node_modules && ln -sfn ../pkg node_modules/mcp-task-store-wasm
 

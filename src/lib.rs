@@ -1,11 +1,11 @@
-//! # mcp-task-store-wasm
+#![doc = include_str!("../README.md")]
 //!
-//! A task store for the Model Context Protocol's *tasks* utility (spec 2025-11-25).
+//! ## Crate layout
 //!
 //! - [`core`] holds every rule (state machine, TTL, sessions, cursors, validation) in plain
-//!   Rust, with the clock passed in. Use it natively as [`core::TaskStore`].
+//!   Rust, with the clock passed in.
 //! - `wasm` (compiled for `wasm32` only) is the thin binding that npm users see as
-//!   `InMemoryTaskStore`: value conversion, `Date.now()`, one JS timer, Promises.
+//!   `InMemoryTaskStore` and `InMemoryTaskMessageQueue`.
 
 pub mod core;
 

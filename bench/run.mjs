@@ -1,0 +1,244 @@
+// Benchmark of issue 4: this package's InMemoryTaskStore (Rust compiled to wasm) against
+// the SDK's own InMemoryTaskStore (TypeScript), on the same workload.
+//
+//   node --expose-gc bench/run.mjs [--quick] [--sizes=1000,10000] [--reps=3]
+//
+// Prints the tables below and writes everything to bench/results/latest.json.
+// - Speed (bench/lib/timing.mjs, one child process per size N): every operation, both
+//   stores alternating repetition by repetition, medians. Tasks carry a distinct ~300 B
+//   tools/call request and get a distinct ~1 KB text result, ttl 1 hour, 4 sessions.
+// - Memory per live task (bench/lib/memory.mjs, one fresh process per store and size).
+// - Pending timers, package size, cold start.
+// - The native Rust core, from bench/results/native.json (written by
+//   `cargo bench --bench core`), set beside our wasm store to show what the binding adds.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { coldStartOnce } from './lib/coldstart.mjs';
+import { packageSizes } from './lib/sizes.mjs';
+import { LABELS } from './lib/stores.mjs';
+import { bytes, count, duration, median, micros, rate, ratio, table } from './lib/stats.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const resultsDir = join(here, 'results');
+
+// ---- settings ----
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const settings = {
+  mode: quick ? 'quick' : 'full',
+  sizes: option('sizes')?.split(',').map(Number) ?? (quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6]),
+  // Repetitions per size: fewer at 1M, where one repetition of both stores takes a minute.
+  reps: (n) => Number(option('reps') ?? (quick ? 3 : n >= 1e6 ? 3 : 5)),
+  opsPerCall: quick ? 30_000 : 100_000,    // calls per repeatable operation
+  listCapMs: 2_000,                        // a pagination still running after this is stopped
+  coldStartRuns: quick ? 5 : 9,
+  childFlags: ['--expose-gc', '--max-old-space-size=8192'],
+};
+if (!existsSync(join(root, 'pkg', 'package.json'))) {
+  console.error('pkg/ is missing: run `make pkg` first');
+  process.exit(1);
+}
+const started = performance.now();
+const elapsed = () => duration((performance.now() - started) / 1000);
+
+/** Runs a child script of bench/lib and parses the JSON it prints. */
+function child(script, childArgs) {
+  const run = spawnSync(process.execPath, [...settings.childFlags, join(here, 'lib', script), ...childArgs.map(String)], {
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26,
+  });
+  if (run.status !== 0) throw new Error(`${script} ${childArgs.join(' ')} exited with ${run.status ?? run.signal}`);
+  return JSON.parse(run.stdout);
+}
+
+// ---- speed ----
+// Operations in report order: key, label, unit of the rate.
+const OPERATIONS = [
+  ['createTask', 'createTask', 'calls/s'],
+  ['getTask', 'getTask', 'calls/s'],
+  ['getTaskAfterChange', 'getTask, first read after a change', 'calls/s'],
+  ['updateTaskStatus', 'updateTaskStatus', 'calls/s'],
+  ['storeTaskResult', 'storeTaskResult', 'calls/s'],
+  ['getTaskResult', 'getTaskResult', 'calls/s'],
+  ['listTasks', 'listTasks, one session to the end', 'pages/s'],
+  ['cleanup', 'cleanup', 'tasks/s'],
+];
+const PROBES = [
+  ['probeAwaitOnly', 'await of a settled Promise (loop floor)'],
+  ['probeBareWasmCall', 'bare wasm call (hasPendingTimer getter)'],
+  ['probeGetTaskMiss', 'getTask of an unknown id (no Task to return)'],
+  ['getTask', 'getTask of an unchanged task'],
+  ['getTaskAfterChange', 'getTask, first read after a change'],
+];
+
+/** Medians of one store's repetitions: rate per operation; listing also its extrapolation. */
+function summarise(runs) {
+  const out = {};
+  for (const key of Object.keys(runs[0])) {
+    out[key] = { perSecond: median(runs.map((r) => r[key].ops / r[key].seconds)), ops: runs[0][key].ops };
+  }
+  const list = runs[0].listTasks;
+  const pages = Math.ceil(list.expected / 10);
+  out.listTasks.capped = runs.some((r) => r.listTasks.capped);
+  out.listTasks.tasks = list.expected;
+  out.listTasks.pages = pages;
+  // When stopped early the rate comes from the first pages, which are the cheapest for the
+  // SDK's store (each page scans up to its cursor): the full time is at least this.
+  out.listTasks.fullSeconds = pages / out.listTasks.perSecond;
+  return out;
+}
+
+const speed = {};
+for (const n of settings.sizes) {
+  const reps = settings.reps(n);
+  console.error(`[${elapsed()}] speed at N = ${count(n)}: ${reps} repetitions of both stores`);
+  const raw = child('timing.mjs', [n, reps, settings.opsPerCall, settings.listCapMs]);
+  speed[n] = { reps, opsPerCall: raw.opsPerCall, distinct: raw.distinct, raw: raw.runs,
+    ours: summarise(raw.runs.ours), sdk: summarise(raw.runs.sdk) };
+}
+
+// ---- memory and timers ----
+const memory = {};
+for (const n of settings.sizes) {
+  console.error(`[${elapsed()}] memory at N = ${count(n)}`);
+  memory[n] = { ours: child('memory.mjs', ['ours', n]), sdk: child('memory.mjs', ['sdk', n]) };
+}
+
+// ---- cold start ----
+console.error(`[${elapsed()}] cold start: ${settings.coldStartRuns} runs of each store`);
+const coldRuns = { ours: [], sdk: [] };
+for (let i = 0; i < settings.coldStartRuns; i++) {
+  for (const name of i % 2 === 0 ? ['ours', 'sdk'] : ['sdk', 'ours']) coldRuns[name].push(coldStartOnce(name, root));
+}
+const coldStart = Object.fromEntries(Object.entries(coldRuns).map(([name, runs]) => [name, {
+  importMs: median(runs.map((r) => r.importMs)),
+  firstTaskMs: median(runs.map((r) => r.firstTaskMs)),
+  wallMs: median(runs.map((r) => r.wallMs)),
+  runs,
+}]));
+
+// ---- package size, native core ----
+const sizes = packageSizes(root);
+const nativePath = join(resultsDir, 'native.json');
+const native = existsSync(nativePath) ? JSON.parse(readFileSync(nativePath, 'utf8')) : null;
+
+// ---- report ----
+const out = [];
+const say = (text = '') => out.push(text);
+say(`mcp-task-store-wasm benchmark (${settings.mode}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+say('Workload: ttl 1 h, 4 sessions round-robin, a distinct ~300 B tools/call request per task and a');
+say('distinct ~1 KB text result per stored result; every call awaited in turn, with the task\'s session.');
+say(`Repeatable operations: ${count(settings.opsPerCall)} calls over min(N, ${count(settings.opsPerCall)}) tasks in scattered order; ` +
+  'storeTaskResult and the first read after a change: once per such task.');
+say(`listTasks pages through one session (N/4 tasks, 10 a page), stopped after ${settings.listCapMs / 1000} s ` +
+  "and extrapolated ('<' rate, '>' time: later pages of the SDK's store cost more than the first).");
+
+for (const n of settings.sizes) {
+  const { ours, sdk, reps } = speed[n];
+  say();
+  say(`N = ${count(n)} live tasks, median of ${reps} runs`);
+  const rows = OPERATIONS.map(([key, label, unit]) => {
+    const o = ours[key];
+    const s = sdk[key];
+    const bound = (st) => (key === 'listTasks' && st.capped ? '< ' : '');
+    const r = o.perSecond / s.perSecond;
+    const rBound = key === 'listTasks' && s.capped && !o.capped ? '> ' : '';
+    return [`${label} (${unit})`, bound(o) + rate(o.perSecond), bound(s) + rate(s.perSecond), rBound + ratio(r)];
+  });
+  const lo = ours.listTasks;
+  const ls = sdk.listTasks;
+  rows.push([`  time to list all ${count(lo.tasks)} tasks of a session`,
+    (lo.capped ? '> ' : '') + duration(lo.fullSeconds), (ls.capped ? '> ' : '') + duration(ls.fullSeconds), '']);
+  say(table(['operation', LABELS.ours, LABELS.sdk, 'ours/SDK'], rows));
+}
+
+say();
+say('Where a call goes (µs per call, median; ours / SDK)');
+say(table(['probe', ...settings.sizes.map((n) => `N = ${count(n)}`)], PROBES.map(([key, label]) => [label,
+  ...settings.sizes.map((n) => {
+    const o = speed[n].ours[key];
+    const s = speed[n].sdk[key];
+    return `${o ? micros(o.perSecond) : '-'} / ${s ? micros(s.perSecond) : '-'}`;
+  })])));
+
+say();
+say('Memory per live task, after full GCs, each store alone in a fresh process (request and result');
+say('objects are made per call and dropped by the driver, so what a store keeps of them counts)');
+const memRows = [];
+for (const n of settings.sizes) {
+  for (const state of ['working', 'withResult']) {
+    const o = memory[n].ours.perTask[state];
+    const s = memory[n].sdk.perTask[state];
+    memRows.push([`N = ${count(n)}, ${state === 'working' ? 'working' : 'with a 1 KB result'}`,
+      bytes(o.heap), bytes(o.wasm), bytes(o.total), bytes(s.total), ratio(o.total / s.total)]);
+  }
+}
+say(table(['state', 'ours JS heap', 'ours wasm', 'ours total', 'SDK total', 'ours/SDK'], memRows));
+say('JS heap: process.memoryUsage().heapUsed growth; wasm: growth of our module\'s linear memory');
+say('(WebAssembly.Memory byteLength: a high-water mark in 64 KiB pages, never returned).');
+
+say();
+say('Pending timers with N live tasks (ref\'d Timeouts from process.getActiveResourcesInfo(); ours is unref\'d)');
+say(table(['N', 'ours: ref\'d Timeouts', 'ours: hasPendingTimer', 'SDK: ref\'d Timeouts'], settings.sizes.map((n) => [
+  count(n), String(memory[n].ours.timers.refTimeouts), String(memory[n].ours.timers.hasPendingTimer),
+  count(memory[n].sdk.timers.refTimeouts)])));
+
+say();
+say('Package size (what a Node import loads)');
+const sizeRow = (label, part) => [label, bytes(part.raw), bytes(part.gzip), bytes(part.brotli)];
+say(table(['files', 'raw', 'gzip -9', 'brotli'], [
+  sizeRow('ours, Node: .wasm', sizes.oursNode.wasm),
+  sizeRow('ours, Node: JS (entry + glue)', sizes.oursNode.js),
+  sizeRow('ours, Node: total', sizes.oursNode.total),
+  sizeRow('ours, browser: total', sizes.oursBrowser.total),
+  sizeRow(`SDK store: ${sizes.sdk.files.length} modules`, sizes.sdk.total),
+]));
+
+say();
+say(`Cold start: fresh node process, import + new store + first createTask, median of ${settings.coldStartRuns}`);
+say(table(['store', 'import (ms)', 'import to first task (ms)', 'spawn to exit (ms)'], ['ours', 'sdk'].map((name) => [
+  LABELS[name], coldStart[name].importMs.toFixed(1), coldStart[name].firstTaskMs.toFixed(1),
+  coldStart[name].wallMs.toFixed(1)])));
+
+if (native) {
+  say();
+  say('Native Rust core (cargo bench --bench core) beside our wasm store: µs per call');
+  const nativeRows = [];
+  for (const n of Object.keys(native.sizes).map(Number)) {
+    for (const [key, label] of OPERATIONS) {
+      const nat = native.sizes[n]?.[key];
+      const wasm = speed[n]?.ours[key];
+      if (!nat) continue;
+      const natUs = 1e6 / nat.opsPerSec;
+      const wasmUs = wasm ? 1e6 / wasm.perSecond : NaN;
+      nativeRows.push([`N = ${count(n)}: ${label}`, rate(nat.opsPerSec), natUs.toFixed(3),
+        wasm ? wasmUs.toFixed(3) : '-', wasm ? (wasmUs - natUs).toFixed(3) : '-',
+        wasm ? `${((1 - natUs / wasmUs) * 100).toFixed(0)}%` : '-']);
+    }
+  }
+  say(table(['operation (listTasks: per page)', 'native ops/s', 'native µs', 'wasm µs', 'added µs', 'added share'], nativeRows));
+} else {
+  say();
+  say('Native core: bench/results/native.json not found (run `cargo bench --bench core`).');
+}
+
+const totalSeconds = (performance.now() - started) / 1000;
+say();
+say(`Total time: ${duration(totalSeconds)}`);
+console.log(out.join('\n'));
+
+mkdirSync(resultsDir, { recursive: true });
+const report = {
+  generated: new Date().toISOString(),
+  settings: { ...settings, reps: Object.fromEntries(settings.sizes.map((n) => [n, settings.reps(n)])) },
+  environment: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem() },
+  speed, memory, coldStart, sizes, native, totalSeconds,
+  text: out.join('\n'),
+};
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+console.error(`wrote ${join(resultsDir, 'latest.json')}`);
