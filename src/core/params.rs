@@ -13,7 +13,11 @@ pub fn js_number(value: f64) -> String {
     if value.is_nan() {
         return "NaN".into();
     }
-    let sign = if value.is_sign_negative() && value != 0.0 { "-" } else { "" };
+    let sign = if value.is_sign_negative() && value != 0.0 {
+        "-"
+    } else {
+        ""
+    };
     let abs = value.abs();
     if abs.is_infinite() {
         return format!("{sign}Infinity");

@@ -11,7 +11,10 @@ use crate::core::StoreError;
 /// prints them, other kinds by name.
 pub fn describe(value: &JsValue) -> String {
     if let Some(s) = value.as_string() {
-        format!("\"{}\"", quote_input(&s).replace('\\', "\\\\").replace('"', "\\\""))
+        format!(
+            "\"{}\"",
+            quote_input(&s).replace('\\', "\\\\").replace('"', "\\\"")
+        )
     } else if let Some(n) = value.as_f64() {
         js_number(n)
     } else if let Some(b) = value.as_bool() {
