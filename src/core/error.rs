@@ -90,7 +90,7 @@ pub enum StoreError {
 /// The longest piece of caller input quoted in a message.
 const QUOTE_MAX: usize = 120;
 
-/// Shortens caller input for a message: at most [`QUOTE_MAX`] characters, then `…`.
+/// Shortens caller input for a message: at most 120 characters, then `…`.
 pub fn quote_input(text: &str) -> String {
     match text.char_indices().nth(QUOTE_MAX) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
