@@ -69,6 +69,8 @@ pkg: setup
 	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/node/$(CRATE)_bg.wasm -o pkg/wasm/$(CRATE)_bg.wasm
 	cp target/bindgen/node/$(CRATE).js pkg/wasm/$(CRATE).cjs
 	cp target/bindgen/web/$(CRATE).js pkg/wasm/$(CRATE).mjs
+	cp -r target/bindgen/web/snippets pkg/wasm/
+	node scripts/cjs-snippets.mjs target/bindgen/node pkg/wasm/$(CRATE).cjs pkg/wasm
 	cp -r pkg-template/. pkg/
 	cp README.md pkg/README.md
 	node scripts/pkg-sizes.mjs pkg

@@ -23,6 +23,6 @@ pub use error::{ErrorClass, StoreError, INTERNAL_ERROR, INVALID_PARAMS};
 pub use params::StoreConfig;
 pub use queue::MessageQueues;
 pub use status::{Outcome, TaskStatus, ALL_STATUSES};
-pub use store::{CreateParams, Handle, Page, Stored, TaskStore};
+pub use store::{CreateParams, Handle, Page, Stored, TaskRef, TaskStore};
 pub use task::{IdSource, Task, TaskId};
 pub use time::{format_iso8601, Millis};

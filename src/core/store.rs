@@ -13,7 +13,47 @@ use super::{cursor, params, Millis, Outcome, StoreConfig, StoreError, Task, Task
 
 /// A reference to a stored task, valid until that task is removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Handle(u32);
+pub struct Handle {
+    slot: u32,
+    seq: u64,
+}
+
+impl Handle {
+    /// The slot number: small, dense, reused after the task is removed. A binding may keep
+    /// it (in a JS `Map` from id to slot, say) and get the handle back with
+    /// [`TaskStore::handle_at`].
+    pub fn slot(self) -> u32 {
+        self.slot
+    }
+}
+
+/// How a caller names a task: by its id, or by a [`Handle`] the store gave it earlier (a
+/// binding's own index, say). A handle of a removed task is simply "not found".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskRef<'a> {
+    /// The task id as text (anything; only this store's ids are found).
+    Id(&'a str),
+    /// A handle from [`TaskStore::create`] or a lookup.
+    Handle(Handle),
+}
+
+impl<'a> From<&'a str> for TaskRef<'a> {
+    fn from(id: &'a str) -> Self {
+        TaskRef::Id(id)
+    }
+}
+
+impl<'a> From<&'a String> for TaskRef<'a> {
+    fn from(id: &'a String) -> Self {
+        TaskRef::Id(id)
+    }
+}
+
+impl From<Handle> for TaskRef<'_> {
+    fn from(handle: Handle) -> Self {
+        TaskRef::Handle(handle)
+    }
+}
 
 /// Owner key of tasks created without a session (visible to every caller).
 const UNOWNED: u64 = 0;
@@ -212,14 +252,27 @@ impl<R, V> TaskStore<R, V> {
 
     /// The stored task behind a handle.
     pub fn stored(&self, handle: Handle) -> Option<&Stored<R, V>> {
-        self.slots.get(handle.0 as usize).and_then(Option::as_ref)
+        self.slots
+            .get(handle.slot as usize)
+            .and_then(Option::as_ref)
+            .filter(|s| s.seq == handle.seq)
     }
 
     /// The stored task behind a handle, for filling its view cache.
     pub fn stored_mut(&mut self, handle: Handle) -> Option<&mut Stored<R, V>> {
         self.slots
-            .get_mut(handle.0 as usize)
+            .get_mut(handle.slot as usize)
             .and_then(Option::as_mut)
+            .filter(|s| s.seq == handle.seq)
+    }
+
+    /// The handle of the task now in `slot`, if any.
+    pub fn handle_at(&self, slot: u32) -> Option<Handle> {
+        let stored = self.slots.get(slot as usize)?.as_ref()?;
+        Some(Handle {
+            slot,
+            seq: stored.seq,
+        })
     }
 
     /// Creates a task in `working` with the given id, owned by `session` if one is given.
@@ -279,20 +332,20 @@ impl<R, V> TaskStore<R, V> {
         if let Some(at) = deadline {
             self.deadlines.insert((at, slot));
         }
-        Ok(Handle(slot))
+        Ok(Handle { slot, seq })
     }
 
     /// The task `id` if the caller may see it; `Ok(None)` when there is no such task for
     /// the caller.
-    pub fn get(
+    pub fn get<'a>(
         &mut self,
-        id: &str,
+        id: impl Into<TaskRef<'a>>,
         session: Option<&str>,
         now: Millis,
     ) -> Result<Option<Handle>, StoreError> {
         let scope = self.scope(session)?;
         self.expire(now);
-        Ok(self.find(id, scope))
+        Ok(self.find(id.into(), scope))
     }
 
     /// Moves a non-terminal task to `status`, with an optional message.
@@ -300,20 +353,21 @@ impl<R, V> TaskStore<R, V> {
     /// A repeated non-terminal status is allowed (it updates the message and
     /// `lastUpdatedAt`). Without a message, a change of status clears the old message and
     /// a repeated status keeps it. Reaching a terminal status restarts the ttl clock.
-    pub fn update_status(
+    pub fn update_status<'a>(
         &mut self,
-        id: &str,
+        id: impl Into<TaskRef<'a>>,
         status: TaskStatus,
         message: Option<String>,
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
+        let id = id.into();
         let handle = self.find_or_err(id, session, now)?;
         let stored = self.stored_ok(handle)?;
         let from = stored.task.status;
         if !from.can_move_to(status) {
             return Err(StoreError::TerminalUpdate {
-                task_id: id.to_owned(),
+                task_id: self.label(id),
                 from,
                 to: status,
             });
@@ -328,20 +382,21 @@ impl<R, V> TaskStore<R, V> {
 
     /// Stores the result of a non-terminal task and ends it as `outcome`, at once.
     /// The ttl clock restarts, so the result stays readable for `ttl` from now.
-    pub fn store_result(
+    pub fn store_result<'a>(
         &mut self,
-        id: &str,
+        id: impl Into<TaskRef<'a>>,
         outcome: Outcome,
         result: R,
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
+        let id = id.into();
         let handle = self.find_or_err(id, session, now)?;
         let stored = self.stored_ok(handle)?;
         let status = stored.task.status;
         if status.is_terminal() {
             return Err(StoreError::TerminalResult {
-                task_id: id.to_owned(),
+                task_id: self.label(id),
                 status,
             });
         }
@@ -353,19 +408,24 @@ impl<R, V> TaskStore<R, V> {
     }
 
     /// The stored result of task `id`.
-    pub fn result(
+    pub fn result<'a>(
         &mut self,
-        id: &str,
+        id: impl Into<TaskRef<'a>>,
         session: Option<&str>,
         now: Millis,
     ) -> Result<&R, StoreError> {
+        let id = id.into();
         let handle = self.find_or_err(id, session, now)?;
-        let stored = self.stored_ok(handle)?;
-        let status = stored.task.status;
-        stored.result.as_ref().ok_or_else(|| StoreError::NoResult {
-            task_id: id.to_owned(),
-            status,
-        })
+        let stored = self.stored(handle).ok_or_else(|| StoreError::Internal {
+            message: "task index points at an empty slot".into(),
+        })?;
+        match &stored.result {
+            Some(result) => Ok(result),
+            None => Err(StoreError::NoResult {
+                task_id: self.label(id),
+                status: stored.task.status,
+            }),
+        }
     }
 
     /// One page of the tasks the caller may see, in creation order, after `cursor`.
@@ -410,7 +470,10 @@ impl<R, V> TaskStore<R, V> {
             None
         };
         Ok(Page {
-            items: items.into_iter().map(|(_, slot)| Handle(slot)).collect(),
+            items: items
+                .into_iter()
+                .map(|(seq, slot)| Handle { slot, seq })
+                .collect(),
             next_cursor,
         })
     }
@@ -418,7 +481,10 @@ impl<R, V> TaskStore<R, V> {
     /// Every live task, in creation order, whatever its session.
     pub fn all(&mut self, now: Millis) -> Vec<Handle> {
         self.expire(now);
-        self.all.values().map(|&slot| Handle(slot)).collect()
+        self.all
+            .iter()
+            .map(|(&seq, &slot)| Handle { slot, seq })
+            .collect()
     }
 
     /// Drops every task whose deadline is at or before `now`; returns how many.
@@ -460,20 +526,33 @@ impl<R, V> TaskStore<R, V> {
         })
     }
 
-    fn find(&self, id: &str, scope: Scope) -> Option<Handle> {
-        let slot = *self.ids.get(&TaskId::parse(id)?)?;
-        let stored = self.stored(Handle(slot))?;
-        scope.sees(stored.owner).then_some(Handle(slot))
+    fn find(&self, id: TaskRef<'_>, scope: Scope) -> Option<Handle> {
+        let handle = match id {
+            TaskRef::Id(text) => self.handle_at(*self.ids.get(&TaskId::parse(text)?)?)?,
+            TaskRef::Handle(handle) => handle,
+        };
+        let stored = self.stored(handle)?;
+        scope.sees(stored.owner).then_some(handle)
     }
 
     fn find_or_err(
         &mut self,
-        id: &str,
+        id: TaskRef<'_>,
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
         self.get(id, session, now)?
-            .ok_or_else(|| StoreError::not_found(id))
+            .ok_or_else(|| StoreError::not_found(&self.label(id)))
+    }
+
+    /// The task id to quote in a message.
+    fn label(&self, id: TaskRef<'_>) -> String {
+        match id {
+            TaskRef::Id(text) => super::error::quote_input(text),
+            TaskRef::Handle(handle) => self
+                .stored(handle)
+                .map_or_else(|| "(removed task)".into(), |s| s.task.task_id.to_string()),
+        }
     }
 
     fn stored_ok(&mut self, handle: Handle) -> Result<&mut Stored<R, V>, StoreError> {
@@ -487,7 +566,7 @@ impl<R, V> TaskStore<R, V> {
     fn touch(&mut self, handle: Handle, now: Millis) {
         let Some(stored) = self
             .slots
-            .get_mut(handle.0 as usize)
+            .get_mut(handle.slot as usize)
             .and_then(Option::as_mut)
         else {
             return;
@@ -498,9 +577,10 @@ impl<R, V> TaskStore<R, V> {
             if let Some(ttl) = stored.task.ttl {
                 let old = stored.deadline.replace(now.saturating_add(ttl));
                 if let Some(at) = old {
-                    self.deadlines.remove(&(at, handle.0));
+                    self.deadlines.remove(&(at, handle.slot));
                 }
-                self.deadlines.insert((now.saturating_add(ttl), handle.0));
+                self.deadlines
+                    .insert((now.saturating_add(ttl), handle.slot));
             }
         }
     }
@@ -510,7 +590,7 @@ impl<R, V> TaskStore<R, V> {
             if seq < self.next_seq {
                 return Ok(seq);
             }
-        } else if let Some(handle) = self.find(text, scope) {
+        } else if let Some(handle) = self.find(TaskRef::Id(text), scope) {
             if let Some(stored) = self.stored(handle) {
                 return Ok(stored.seq);
             }

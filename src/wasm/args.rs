@@ -1,11 +1,18 @@
 //! Reading JS arguments into Rust values, with errors that name the parameter and value.
 
-use js_sys::Reflect;
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::core::error::quote_input;
 use crate::core::params::{js_number, millis};
 use crate::core::StoreError;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
 
 /// A JS value rendered for an error message: strings quoted (and shortened), numbers as JS
 /// prints them, other kinds by name.
@@ -100,7 +107,8 @@ pub fn describe_thrown(thrown: &JsValue) -> String {
 
 /// Rejects keys of `object` that are not in `known` (catches misspelt options).
 pub fn only_known_keys(name: &str, object: &JsValue, known: &[&str]) -> Result<(), StoreError> {
-    let keys = super::json::keys_of(name, object)?;
+    let keys = own_keys(object)
+        .map_err(|t| StoreError::type_error(name, "an object", &describe_thrown(&t)))?;
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {

@@ -4,11 +4,15 @@
 //! re-arms the one timer if the earliest deadline moved, and returns a settled Promise.
 //! Arguments are checked and results copied before the store is borrowed, so user code
 //! (a getter, say) can never run while the store is mid-change.
+//!
+//! Crossing the boundary is what costs (see `shared/BOUNDARY-COSTS.md`), so task ids are
+//! looked up in a JS `Map` from id to slot (the id string never enters wasm memory on the
+//! hot path), Task objects are built once per change and kept, and results stay JS values.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Map, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -16,31 +20,44 @@ use super::args::{self, describe, field, is_absent, object, only_known_keys};
 use super::error::{settle, throw_on_err};
 use super::json::{object_copy, Freeze};
 use super::queue::InMemoryTaskMessageQueue;
-use super::task_view::{copy_of, task_object, with_names};
+use super::task_view::{resolve_copy, resolve_page, task_object};
 use super::timer::{now, Timer};
 use crate::core::{
-    CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskStatus,
-    TaskStore,
+    CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskRef,
+    TaskStatus, TaskStore,
 };
 
-type Store = TaskStore<JsValue, Object>;
+/// Results and cached Task objects stay JS values.
+type Store = TaskStore<JsValue, JsValue>;
 
 /// The state behind one JS store object (and the message queue linked to it, if any).
 pub(super) struct Inner {
     store: Store,
     ids: IdSource,
+    /// Task id string → slot, exactly the live tasks (kept in step with the core's
+    /// removal log after every call).
+    index: Map,
     timer: Timer,
     on_timer: Option<Function>,
     queues: Option<MessageQueues<JsValue>>,
 }
 
+/// A task id as the caller gave it: found in the index, or text to hand to the core (which
+/// then answers "not found" or rejects it).
+enum Key {
+    Slot(u32),
+    Text(String),
+}
+
 impl Inner {
-    /// After every call: drop the queues of removed tasks, and make sure the timer fires by
-    /// the earliest deadline.
+    /// After every call: forget removed tasks (index, linked queues), and make sure the
+    /// timer fires by the earliest deadline.
     fn settle_up(&mut self, now: u64) {
-        if let Some(queues) = self.queues.as_mut() {
-            for id in self.store.drain_removed() {
-                queues.remove_task(&id.to_string());
+        for id in self.store.drain_removed() {
+            let text = id.to_string();
+            self.index.delete(&JsValue::from_str(&text));
+            if let Some(queues) = self.queues.as_mut() {
+                queues.remove_task(&text);
             }
         }
         if let Some(callback) = &self.on_timer {
@@ -50,12 +67,17 @@ impl Inner {
 
     /// The linked message queues, made on first use.
     pub(super) fn queues(&mut self, now: u64) -> &mut MessageQueues<JsValue> {
-        if self.queues.is_none() {
-            self.store.record_removals(true);
-        }
         self.store.expire(now);
         self.settle_up(now);
         self.queues.get_or_insert_with(MessageQueues::default)
+    }
+
+    /// Looks a task id up in the index (no copy of the string into wasm memory).
+    fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
+        match self.index.get(task_id).as_f64() {
+            Some(slot) => Ok(Key::Slot(slot as u32)),
+            None => args::string("taskId", task_id).map(Key::Text),
+        }
     }
 
     /// The cached JS Task object of `handle`, built if the task changed since last time.
@@ -66,15 +88,25 @@ impl Inner {
             .ok_or_else(|| StoreError::Internal {
                 message: "handle of a removed task".into(),
             })?;
-        if stored.view_mut().is_none() {
-            let built = task_object(stored.task());
-            *stored.view_mut() = Some(built);
+        if let Some(view) = stored.view_mut() {
+            return Ok(view.clone());
         }
-        Ok(stored
-            .view_mut()
-            .as_ref()
-            .map(copy_of)
-            .unwrap_or(JsValue::NULL))
+        let id = JsValue::from_str(&stored.task().task_id.to_string());
+        let built = task_object(stored.task(), &id);
+        *stored.view_mut() = Some(built.clone());
+        Ok(built)
+    }
+
+    /// The task named by `key`, as the core takes it.
+    fn task_ref<'k>(&self, key: &'k Key) -> TaskRef<'k> {
+        match key {
+            // The index holds live tasks only, so the slot has a task.
+            Key::Slot(slot) => self
+                .store
+                .handle_at(*slot)
+                .map_or(TaskRef::Id(""), TaskRef::Handle),
+            Key::Text(text) => TaskRef::Id(text),
+        }
     }
 }
 
@@ -120,6 +152,14 @@ fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
         &field("options.maxTtl", options, "maxTtl")?,
     )?;
     Ok(config)
+}
+
+/// Resolves to a copy of a cached Task object (or `null`), or rejects.
+fn resolve_task(outcome: Result<JsValue, StoreError>) -> Promise {
+    match outcome {
+        Ok(task) if !task.is_null() => resolve_copy(&task),
+        other => settle(other),
+    }
 }
 
 fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
@@ -175,10 +215,12 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions")] options: JsValue,
     ) -> Result<InMemoryTaskStore, JsValue> {
         let config = throw_on_err(config_from(&options))?;
-        let store = throw_on_err(Store::new(config))?;
+        let mut store = throw_on_err(Store::new(config))?;
+        store.record_removals(true);
         let inner = Rc::new(RefCell::new(Inner {
             store,
             ids: IdSource::default(),
+            index: Map::new(),
             timer: Timer::default(),
             on_timer: None,
             queues: None,
@@ -231,19 +273,20 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let params = create_params(&task_params)?;
-            request_id_arg(&request_id)?;
-            object("request", &request)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            self.with(|inner, t| {
-                let id = inner.ids.next_id().map_err(|e| StoreError::Internal {
-                    message: format!("no random bytes for a task id: {e}"),
-                })?;
-                let handle = inner.store.create(id, params, session.as_deref(), t)?;
-                inner.view(handle)
-            })
-        })())
+        let params = create_params(&task_params);
+        let checked = request_id_arg(&request_id).and_then(|()| object("request", &request));
+        let session = args::opt_string("sessionId", &session_id);
+        resolve_task(self.with(|inner, t| {
+            let (params, session) = (params?, session?);
+            checked?;
+            let id = inner.ids.next_id().map_err(|e| StoreError::Internal {
+                message: format!("no random bytes for a task id: {e}"),
+            })?;
+            let handle = inner.store.create(id, params, session.as_deref(), t)?;
+            let id_value = JsValue::from_str(&id.to_string());
+            inner.index.set(&id_value, &JsValue::from(handle.slot()));
+            inner.view(handle)
+        }))
     }
 
     /// The task, or `null` if there is no such task for this session.
@@ -254,16 +297,15 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            self.with(
-                |inner, t| match inner.store.get(&id, session.as_deref(), t)? {
-                    Some(handle) => inner.view(handle),
-                    None => Ok(JsValue::NULL),
-                },
-            )
-        })())
+        let session = args::opt_string("sessionId", &session_id);
+        resolve_task(self.with(|inner, t| {
+            let (key, session) = (inner.key(&task_id)?, session?);
+            let id = inner.task_ref(&key);
+            match inner.store.get(id, session.as_deref(), t)? {
+                Some(handle) => inner.view(handle),
+                None => Ok(JsValue::NULL),
+            }
+        }))
     }
 
     /// Stores the result of a non-terminal task and ends it as `completed` or `failed`.
@@ -276,18 +318,18 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let outcome = outcome_arg(&status)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            let copy = object_copy("result", &result, Freeze::Yes)?;
-            self.with(|inner, t| {
-                inner
-                    .store
-                    .store_result(&id, outcome, copy, session.as_deref(), t)?;
-                Ok(JsValue::UNDEFINED)
-            })
-        })())
+        let outcome = outcome_arg(&status);
+        let session = args::opt_string("sessionId", &session_id);
+        let copy = object_copy("result", &result, Freeze::Yes);
+        settle(self.with(|inner, t| {
+            let key = inner.key(&task_id)?;
+            let (outcome, session, copy) = (outcome?, session?, copy?);
+            let id = inner.task_ref(&key);
+            inner
+                .store
+                .store_result(id, outcome, copy, session.as_deref(), t)?;
+            Ok(JsValue::UNDEFINED)
+        }))
     }
 
     /// The stored result of a task (a frozen copy of what was stored).
@@ -298,11 +340,12 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            self.with(|inner, t| inner.store.result(&id, session.as_deref(), t).cloned())
-        })())
+        let session = args::opt_string("sessionId", &session_id);
+        settle(self.with(|inner, t| {
+            let (key, session) = (inner.key(&task_id)?, session?);
+            let id = inner.task_ref(&key);
+            inner.store.result(id, session.as_deref(), t).cloned()
+        }))
     }
 
     /// Moves a non-terminal task to `status`, with an optional message.
@@ -316,18 +359,18 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let status = status_arg(&status)?;
-            let message = args::opt_string("statusMessage", &status_message)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            self.with(|inner, t| {
-                inner
-                    .store
-                    .update_status(&id, status, message, session.as_deref(), t)?;
-                Ok(JsValue::UNDEFINED)
-            })
-        })())
+        let status = status_arg(&status);
+        let message = args::opt_string("statusMessage", &status_message);
+        let session = args::opt_string("sessionId", &session_id);
+        settle(self.with(|inner, t| {
+            let key = inner.key(&task_id)?;
+            let (status, message, session) = (status?, message?, session?);
+            let id = inner.task_ref(&key);
+            inner
+                .store
+                .update_status(id, status, message, session.as_deref(), t)?;
+            Ok(JsValue::UNDEFINED)
+        }))
     }
 
     /// One page of this session's tasks in creation order: `{ tasks, nextCursor? }`.
@@ -341,31 +384,29 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let cursor = args::opt_string("cursor", &cursor)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            self.with(|inner, t| {
-                let page = inner.store.list(cursor.as_deref(), session.as_deref(), t)?;
-                let tasks = Array::new_with_length(page.items.len() as u32);
-                for (i, handle) in page.items.iter().enumerate() {
-                    tasks.set(i as u32, inner.view(*handle)?);
-                }
-                let out = Object::new();
-                with_names(|n| {
-                    let _ = Reflect::set(&out, &n.tasks, &tasks);
-                    if let Some(next) = &page.next_cursor {
-                        let _ = Reflect::set(&out, &n.next_cursor, &JsValue::from_str(next));
-                    }
-                });
-                Ok(out.into())
-            })
-        })())
+        let cursor = args::opt_string("cursor", &cursor);
+        let session = args::opt_string("sessionId", &session_id);
+        let page = self.with(|inner, t| {
+            let (cursor, session) = (cursor?, session?);
+            let page = inner.store.list(cursor.as_deref(), session.as_deref(), t)?;
+            let tasks = Array::new_with_length(page.items.len() as u32);
+            for (i, handle) in page.items.iter().enumerate() {
+                tasks.set(i as u32, inner.view(*handle)?);
+            }
+            Ok((tasks, page.next_cursor))
+        });
+        match page {
+            Ok((tasks, next)) => resolve_page(&tasks, next),
+            Err(err) => settle(Err(err)),
+        }
     }
 
     /// Clears the timer and removes every task (as the SDK store's `cleanup`).
     pub fn cleanup(&self) -> Result<(), JsValue> {
         throw_on_err(self.with(|inner, _| {
             inner.store.clear();
+            inner.store.drain_removed();
+            inner.index.clear();
             if let Some(queues) = inner.queues.as_mut() {
                 queues.clear();
             }
@@ -381,7 +422,10 @@ impl InMemoryTaskStore {
             let handles = inner.store.all(t);
             let out = Array::new_with_length(handles.len() as u32);
             for (i, handle) in handles.into_iter().enumerate() {
-                out.set(i as u32, inner.view(handle)?);
+                out.set(
+                    i as u32,
+                    super::task_view::shallow_copy(&inner.view(handle)?),
+                );
             }
             Ok(out)
         }))

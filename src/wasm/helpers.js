@@ -1,0 +1,109 @@
+// JS helpers the wasm binding imports: work that would otherwise cross the JS/wasm
+// boundary once per property. They hold no state and no rules of the store.
+
+const PLAIN = Object.prototype;
+const MAX_DEPTH = 64;
+
+// Why the last copyJson failed: [path, offending value, rule, 'type' | 'range'].
+let failure = null;
+
+function fail(path, value, rule, kind) {
+  failure = [path, value, rule, kind];
+  return undefined;
+}
+
+function copyValue(value, path, freeze, ancestors) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value)
+        ? value
+        : fail(path, value, 'must be a finite number; JSON has no NaN or Infinity', 'range');
+    case 'object':
+      break;
+    default:
+      return fail(path, value, 'expected a JSON value (object, array, string, number, boolean or null)', 'type');
+  }
+  if (value === null) return null;
+  if (ancestors.includes(value)) {
+    return fail(path, value, 'expected a JSON value without cycles; it contains itself', 'type');
+  }
+  if (ancestors.length >= MAX_DEPTH) {
+    return fail(path, value, `expected at most ${MAX_DEPTH} levels of nesting`, 'type');
+  }
+  ancestors.push(value);
+  let out;
+  if (Array.isArray(value)) {
+    out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item === undefined) {
+        return fail(`${path}[${i}]`, item, 'expected a JSON value; arrays cannot hold undefined', 'type');
+      }
+      const copy = copyValue(item, `${path}[${i}]`, freeze, ancestors);
+      if (copy === undefined) return undefined;
+      out[i] = copy;
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== PLAIN && proto !== null) {
+      return fail(path, value, 'expected a plain object or array; class instances such as Date, Map or Uint8Array are not JSON', 'type');
+    }
+    out = {};
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item === undefined) continue;
+      const copy = copyValue(item, `${path}.${key}`, freeze, ancestors);
+      if (copy === undefined) return undefined;
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+      } else {
+        out[key] = copy;
+      }
+    }
+  }
+  ancestors.pop();
+  return freeze ? Object.freeze(out) : out;
+}
+
+/**
+ * A deep copy of a JSON object, frozen if `freeze`; `undefined` if `value` is not JSON
+ * (see `jsonFailure`). Throws only if reading `value` throws (a getter, a Proxy).
+ */
+export function copyJson(value, name, freeze) {
+  failure = null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(name, value, 'expected a JSON object', 'type');
+  }
+  return copyValue(value, name, freeze, []);
+}
+
+/** Why the last `copyJson` returned `undefined`. */
+export function jsonFailure() {
+  return failure;
+}
+
+/** The wire Task object, fields in the spec's order; `statusMessage` only when set. */
+export function makeTask(taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval) {
+  return statusMessage === undefined
+    ? { taskId, status, createdAt, lastUpdatedAt, ttl, pollInterval }
+    : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
+}
+
+/** A shallow copy of `task` (callers may mutate what they get). */
+export function shallowCopy(task) {
+  return { ...task };
+}
+
+/** A Promise of a shallow copy of `task` (callers may mutate what they get). */
+export function resolveCopy(task) {
+  return Promise.resolve({ ...task });
+}
+
+/** A Promise of `{ tasks, nextCursor? }`, with copies of the cached Task objects. */
+export function resolvePage(tasks, nextCursor) {
+  for (let i = 0; i < tasks.length; i++) tasks[i] = { ...tasks[i] };
+  return Promise.resolve(nextCursor === undefined ? { tasks } : { tasks, nextCursor });
+}
