@@ -22,10 +22,10 @@ pub fn js_number(value: f64) -> String {
     if abs.is_infinite() {
         return format!("{sign}Infinity");
     }
-    if abs >= 1e21 {
+    if abs >= 1e19 {
         return format!("{sign}1e{}", decimal_exponent(abs));
     }
-    // Below 1e21 the integer part fits a u128 exactly.
+    // Below 1e19 the integer part fits a u64 exactly.
     let whole = abs.trunc();
     let mut digits = String::new();
     let mut frac = abs - whole;
@@ -39,7 +39,7 @@ pub fn js_number(value: f64) -> String {
         frac -= d;
     }
     let digits = digits.trim_end_matches('0');
-    let whole = whole as u128;
+    let whole = whole as u64;
     if digits.is_empty() {
         format!("{sign}{whole}")
     } else {

@@ -1,13 +1,14 @@
 //! The task store: every rule of the spec's task lifecycle, independent of JS and of the
 //! wire shape.
 //!
-//! Layout: tasks live in a slab (`slots`), found by id through a hash map. Two ordered
-//! indexes keep creation order (all tasks, and per owning session) so a page costs
-//! O(page size + log n), and an ordered set of deadlines gives the next expiry in O(log n).
+//! Layout: tasks live in a slab (`slots`), found by id through a hash map. An ordered index
+//! keeps creation order, each task filed both under its owning session and under
+//! "everyone", so a page costs O(page size + log n); an ordered map of deadlines gives the
+//! next expiry in O(log n).
 //! Every operation first drops the tasks whose deadline has passed, so an expired task is
 //! gone from every answer from its deadline on, whether or not a timer has fired yet.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use super::{cursor, params, Millis, Outcome, StoreConfig, StoreError, Task, TaskId, TaskStatus};
 
@@ -57,6 +58,8 @@ impl From<Handle> for TaskRef<'_> {
 
 /// Owner key of tasks created without a session (visible to every caller).
 const UNOWNED: u64 = 0;
+/// Key under which the creation-order index holds every task, whatever its owner.
+const EVERYONE: u64 = u64::MAX;
 
 /// What a caller may see.
 #[derive(Clone, Copy, Debug)]
@@ -182,9 +185,11 @@ pub struct TaskStore<R, V = ()> {
     slots: Vec<Option<Stored<R, V>>>,
     free: Vec<u32>,
     ids: HashMap<TaskId, u32>,
-    all: BTreeMap<u64, u32>,
-    by_owner: BTreeMap<(u64, u64), u32>,
-    deadlines: BTreeSet<(Millis, u32)>,
+    /// Creation order: every task under `(EVERYONE, seq)` and under `(owner, seq)`.
+    order: BTreeMap<(u64, u64), u32>,
+    /// Expiry schedule: `(deadline, slot)` → slot. One map type for both indexes keeps
+    /// the wasm module small.
+    deadlines: BTreeMap<(Millis, u64), u32>,
     sessions: Sessions,
     next_seq: u64,
     removed: Option<Vec<TaskId>>,
@@ -197,9 +202,8 @@ impl<R, V> Default for TaskStore<R, V> {
             slots: Vec::new(),
             free: Vec::new(),
             ids: HashMap::new(),
-            all: BTreeMap::new(),
-            by_owner: BTreeMap::new(),
-            deadlines: BTreeSet::new(),
+            order: BTreeMap::new(),
+            deadlines: BTreeMap::new(),
             sessions: Sessions::default(),
             next_seq: 0,
             removed: None,
@@ -234,7 +238,7 @@ impl<R, V> TaskStore<R, V> {
 
     /// The earliest deadline of any task, for arming one timer.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.deadlines.first().map(|&(at, _)| at)
+        self.deadlines.first_key_value().map(|(&(at, _), _)| at)
     }
 
     /// Starts (or stops) recording the ids of removed tasks, for [`TaskStore::drain_removed`].
@@ -327,10 +331,10 @@ impl<R, V> TaskStore<R, V> {
             }
         };
         self.ids.insert(id, slot);
-        self.all.insert(seq, slot);
-        self.by_owner.insert((owner, seq), slot);
+        self.order.insert((EVERYONE, seq), slot);
+        self.order.insert((owner, seq), slot);
         if let Some(at) = deadline {
-            self.deadlines.insert((at, slot));
+            self.deadlines.insert((at, u64::from(slot)), slot);
         }
         Ok(Handle { slot, seq })
     }
@@ -448,12 +452,7 @@ impl<R, V> TaskStore<R, V> {
         let start = after.map_or(0, |seq| seq.saturating_add(1));
         let want = self.config.page_size + 1;
         let mut items: Vec<(u64, u32)> = match scope {
-            Scope::All => self
-                .all
-                .range(start..)
-                .take(want)
-                .map(|(&s, &slot)| (s, slot))
-                .collect(),
+            Scope::All => self.owner_range(EVERYONE, start).take(want).collect(),
             Scope::Session(me) => {
                 let unowned = self.owner_range(UNOWNED, start);
                 match me {
@@ -481,16 +480,15 @@ impl<R, V> TaskStore<R, V> {
     /// Every live task, in creation order, whatever its session.
     pub fn all(&mut self, now: Millis) -> Vec<Handle> {
         self.expire(now);
-        self.all
-            .iter()
-            .map(|(&seq, &slot)| Handle { slot, seq })
+        self.owner_range(EVERYONE, 0)
+            .map(|(seq, slot)| Handle { slot, seq })
             .collect()
     }
 
     /// Drops every task whose deadline is at or before `now`; returns how many.
     pub fn expire(&mut self, now: Millis) -> usize {
         let mut count = 0;
-        while let Some(&(at, slot)) = self.deadlines.first() {
+        while let Some((&(at, _), &slot)) = self.deadlines.first_key_value() {
             if at > now {
                 break;
             }
@@ -577,10 +575,12 @@ impl<R, V> TaskStore<R, V> {
             if let Some(ttl) = stored.task.ttl {
                 let old = stored.deadline.replace(now.saturating_add(ttl));
                 if let Some(at) = old {
-                    self.deadlines.remove(&(at, handle.slot));
+                    self.deadlines.remove(&(at, u64::from(handle.slot)));
                 }
-                self.deadlines
-                    .insert((now.saturating_add(ttl), handle.slot));
+                self.deadlines.insert(
+                    (now.saturating_add(ttl), u64::from(handle.slot)),
+                    handle.slot,
+                );
             }
         }
     }
@@ -601,7 +601,7 @@ impl<R, V> TaskStore<R, V> {
     }
 
     fn owner_range(&self, owner: u64, start: u64) -> impl Iterator<Item = (u64, u32)> + '_ {
-        self.by_owner
+        self.order
             .range((owner, start)..=(owner, u64::MAX))
             .map(|(&(_, s), &slot)| (s, slot))
     }
@@ -610,14 +610,14 @@ impl<R, V> TaskStore<R, V> {
         let Some(stored) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             // A deadline without a task cannot happen; drop any such entry so expiry
             // cannot loop on it.
-            self.deadlines.retain(|&(_, s)| s != slot);
+            self.deadlines.retain(|_, s| *s != slot);
             return;
         };
         self.ids.remove(&stored.task.task_id);
-        self.all.remove(&stored.seq);
-        self.by_owner.remove(&(stored.owner, stored.seq));
+        self.order.remove(&(EVERYONE, stored.seq));
+        self.order.remove(&(stored.owner, stored.seq));
         if let Some(at) = stored.deadline {
-            self.deadlines.remove(&(at, slot));
+            self.deadlines.remove(&(at, u64::from(slot)));
         }
         if stored.owner != UNOWNED {
             self.sessions.release(stored.owner);
