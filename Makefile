@@ -59,20 +59,22 @@ WASM_OPT_FLAGS := -O3 --strip-debug --strip-producers --enable-reference-types \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-multivalue --enable-mutable-globals
 
+# Built in pkg.tmp and moved into place at the end, so pkg/ is never half-built.
 pkg: setup
 	cargo build --release --target $(WASM_TARGET)
-	rm -rf pkg target/bindgen
+	rm -rf pkg.tmp target/bindgen
 	wasm-bindgen --target web --out-dir target/bindgen/web $(RELEASE_WASM)
 	wasm-bindgen --target nodejs --out-dir target/bindgen/node $(RELEASE_WASM)
 	cmp -s target/bindgen/web/$(CRATE)_bg.wasm target/bindgen/node/$(CRATE)_bg.wasm
-	mkdir -p pkg/wasm
-	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/node/$(CRATE)_bg.wasm -o pkg/wasm/$(CRATE)_bg.wasm
-	cp target/bindgen/node/$(CRATE).js pkg/wasm/$(CRATE).cjs
-	cp target/bindgen/web/$(CRATE).js pkg/wasm/$(CRATE).mjs
-	cp -r target/bindgen/web/snippets pkg/wasm/
-	node scripts/cjs-snippets.mjs target/bindgen/node pkg/wasm/$(CRATE).cjs pkg/wasm
-	cp -r pkg-template/. pkg/
-	cp README.md pkg/README.md
+	mkdir -p pkg.tmp/wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/node/$(CRATE)_bg.wasm -o pkg.tmp/wasm/$(CRATE)_bg.wasm
+	cp target/bindgen/node/$(CRATE).js pkg.tmp/wasm/$(CRATE).cjs
+	cp target/bindgen/web/$(CRATE).js pkg.tmp/wasm/$(CRATE).mjs
+	cp -r target/bindgen/web/snippets pkg.tmp/wasm/
+	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
+	cp -r pkg-template/. pkg.tmp/
+	cp README.md pkg.tmp/README.md
+	rm -rf pkg && mv pkg.tmp pkg
 	node scripts/pkg-sizes.mjs pkg
 	mkdir -p node_modules && ln -sfn ../pkg node_modules/mcp-task-store-wasm
 
@@ -101,4 +103,4 @@ bench: pkg
 	node bench/run.mjs
 
 clean:
-	rm -rf pkg target/bindgen
+	rm -rf pkg pkg.tmp target/bindgen

@@ -24,10 +24,11 @@ const t0 = performance.now();
 const since = () => `+${((performance.now() - t0) / 1000).toFixed(3)}s`.padStart(9);
 const short = (taskId) => (taskId ? taskId.slice(0, 8) : '').padEnd(8);
 const line = (tool, taskId, event, detail = '') =>
-  console.log(`${since()}  ${tool.padEnd(9)}  ${short(taskId)}  ${event.padEnd(15)}${detail}`);
+  console.log(`${since()}  ${tool.padEnd(9)}  ${short(taskId)}  ${event.padEnd(16)}${detail}`);
 const section = (title) => console.log(`\n── ${title}`);
 const textOf = (result) => result?.content?.find((c) => c.type === 'text')?.text ?? '';
-const errText = (err) => `${err.code ?? ''} ${err.message}`.trim();
+// The SDK prefixes "MCP error <code>: " (sometimes twice); show the code once.
+const errText = (err) => `${err.code ?? ''} ${String(err.message).replace(/^(MCP error -?\d+: )+/, '')}`.trim();
 
 const failures = [];
 function expect(ok, what) {
@@ -86,7 +87,7 @@ async function follow(client, tool, args, { ttl = 60_000, onStatus } = {}) {
       line(tool, taskId, 'result', JSON.stringify(textOf(m.result)));
     } else if (m.type === 'error') {
       error = m.error;
-      line(tool, taskId, 'stream ended', errText(m.error));
+      line(tool, taskId, 'stream ended', `with an error: ${errText(m.error)}`);
     }
   }
   return { taskId, result, error, statuses };
@@ -119,9 +120,12 @@ async function main() {
 
   // 3. Cancellation of a running task; the late work cannot revive it.
   section('3. countdown, cancelled while working (its work stops later; the task stays cancelled)');
+  let cancelSent = false;
   const cancelled = await follow(client, 'countdown', { from: 8, stepMs: 250 }, {
     async onStatus(task) {
-      if (task.status === 'working' && task.statusMessage === 'T-7') {
+      // Cancel once the countdown has made progress (T-7 or later).
+      if (!cancelSent && task.status === 'working' && /^T-[1-7]$/.test(task.statusMessage ?? '')) {
+        cancelSent = true;
         const after = await client.experimental.tasks.cancelTask(task.taskId);
         line('countdown', task.taskId, 'tasks/cancel', `→ ${after.status}: ${after.statusMessage}`);
         expect(after.status === 'cancelled', 'tasks/cancel answers with the cancelled task');

@@ -21,6 +21,7 @@ server.experimental.tasks.registerToolTask(
   'slow-add',
   { description: 'Adds two numbers, slowly', inputSchema: { a: z.number(), b: z.number() } },
   {
+    // `taskStore` here is the request's view of the store, bound to the client's session.
     async createTask({ a, b }, { taskStore, taskRequestedTtl }) {
       const task = await taskStore.createTask({ ttl: taskRequestedTtl });
       setTimeout(() => {

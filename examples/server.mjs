@@ -40,7 +40,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const t0 = performance.now();
 const since = () => `+${((performance.now() - t0) / 1000).toFixed(3)}s`.padStart(8);
 const log = (what, detail = '') => {
-  if (!opts.quiet) console.log(`${since()}  ${what.padEnd(26)}${detail}`);
+  if (!opts.quiet) console.log(`${since()}  ${what.padEnd(30)}${detail}`);
 };
 const short = (taskId) => taskId.slice(0, 8);
 
@@ -111,7 +111,7 @@ function createMcpServer() {
         await taskStore.updateTaskStatus(taskId, 'working', `T-${i}`);
         await sleep(stepMs);
       }
-      return text(`liftoff after ${from} steps`);
+      return text(`liftoff after ${from} step${from === 1 ? '' : 's'}`);
     }),
   );
 

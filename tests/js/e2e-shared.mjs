@@ -93,10 +93,12 @@ function taskHandler(log, work) {
 /**
  * A real McpServer wired to our store, with these task tools (taskSupport 'required'):
  * - `echo {text}`: completes at once with the text.
+ * - `maybe-task {text}`: like echo after 60 ms, with taskSupport 'optional' (plain tools/call works too);
+ *   its result has an `undefined` property, as TypeScript handlers' results often do.
  * - `countdown {from, stepMs}`: reports `working` with a status message per step, then completes.
  * - `slow {ms}`: completes after `ms` (used to cancel a task whose work finishes later).
- * - `confirm {question}`: goes `input_required`, sends `elicitation/create` through the task's
- *   message queue (relatedTask), and completes with the answer.
+ * - `confirm {question, timeoutMs?}`: goes `input_required`, sends `elicitation/create` through the
+ *   task's message queue (relatedTask), and completes with the answer (fails if none comes in timeoutMs).
  * - `flaky {reason}`: returns a CallToolResult with `isError: true`, so the task ends `failed`.
  */
 export function createTaskServer({ store, queue, log, name = 'e2e-task-server' }) {
@@ -110,6 +112,19 @@ export function createTaskServer({ store, queue, log, name = 'e2e-task-server' }
     'echo',
     { description: 'Completes at once with the given text', inputSchema: { text: z.string() } },
     taskHandler(log, async ({ text: t }) => text(t)),
+  );
+
+  tasks.registerToolTask(
+    'maybe-task',
+    {
+      description: "Echo with taskSupport 'optional': a task if asked, else the SDK polls the task itself",
+      inputSchema: { text: z.string() },
+      execution: { taskSupport: 'optional' },
+    },
+    taskHandler(log, async ({ text: t }) => {
+      await sleep(60);
+      return { ...text(t), structuredContent: undefined };
+    }),
   );
 
   tasks.registerToolTask(
@@ -138,8 +153,11 @@ export function createTaskServer({ store, queue, log, name = 'e2e-task-server' }
 
   tasks.registerToolTask(
     'confirm',
-    { description: 'Asks the user to confirm, via elicitation', inputSchema: { question: z.string() } },
-    taskHandler(log, async ({ question }, taskId, taskStore) => {
+    {
+      description: 'Asks the user to confirm, via elicitation',
+      inputSchema: { question: z.string(), timeoutMs: z.number().int().min(1).optional() },
+    },
+    taskHandler(log, async ({ question, timeoutMs }, taskId, taskStore) => {
       await taskStore.updateTaskStatus(taskId, 'input_required', 'waiting for the user to answer');
       // relatedTask: the request is queued in the task's message queue and delivered to the client
       // on its tasks/result stream, not sent directly.
@@ -152,7 +170,7 @@ export function createTaskServer({ store, queue, log, name = 'e2e-task-server' }
             required: ['confirm'],
           },
         },
-        { relatedTask: { taskId } },
+        { relatedTask: { taskId }, timeout: timeoutMs },
       );
       await taskStore.updateTaskStatus(taskId, 'working', `answer: ${answer.action}`);
       if (answer.action !== 'accept') return text(`user chose ${answer.action}`);
@@ -283,7 +301,7 @@ export const scenarios = {
     assertTaskShape(seen);
     assert.equal(seen.taskId, task.taskId);
     assert.equal(seen.createdAt, task.createdAt);
-    assert.ok(['working'].includes(seen.status));
+    assert.equal(seen.status, 'working');
 
     const done = await until(async () => {
       const t = await client.experimental.tasks.getTask(task.taskId);
@@ -338,7 +356,7 @@ export const scenarios = {
   },
 
   'tasks/cancel of a running task: cancelled at once, and it stays cancelled when the work finishes': async ({ client, log, store, sessionId }) => {
-    const stream = client.experimental.tasks.callToolStream({ name: 'slow', arguments: { ms: 300 } }, CallToolResultSchema, {
+    const stream = client.experimental.tasks.callToolStream({ name: 'slow', arguments: { ms: 500 } }, CallToolResultSchema, {
       task: { ttl: 60_000 },
     });
     const it = stream[Symbol.asyncIterator]();
@@ -453,5 +471,66 @@ export const scenarios = {
       'tasks/result of an expired task',
     );
     assert.equal(res.code, -32602);
+  },
+
+  'a task that expires while input_required takes its queued elicitation with it': async ({ client, store, queue, log, sessionId }) => {
+    // Nobody follows this task, so its elicitation request waits in the queue until the task expires.
+    const task = await createTaskCall(client, 'confirm', { question: 'Anyone there?', timeoutMs: 600 }, { ttl: 250 });
+    await until(
+      async () => (await store.getTask(task.taskId, sessionId))?.status === 'input_required' && queue.queueCount === 1,
+      2000,
+      'the elicitation to be queued',
+    );
+    const err = await until(
+      () => client.experimental.tasks.getTask(task.taskId).then(() => null, (e) => e),
+      3000,
+      'the task to expire',
+    );
+    assert.equal(err.code, -32602);
+    assert.equal(queue.queueCount, 0, 'the expired task left its queue behind');
+    assert.equal(await queue.dequeue(task.taskId, sessionId), undefined);
+    const res = await rejection(
+      client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema),
+      'tasks/result of the expired task',
+    );
+    assert.equal(res.code, -32602);
+    assert.equal(client.elicitations.length, 0, 'the client got an elicitation of an expired task');
+    // The server's elicitation times out; its result has no task to go to.
+    const outcome = await log.done(task.taskId);
+    assert.equal(outcome.stored, false);
+    assert.equal(outcome.error.code, -32602);
+  },
+
+  'a tasks/list cursor stays valid when the tasks before it expire': async ({ client, log }) => {
+    const doomed = [];
+    // 600 ms: long enough to list the first page even on a loaded machine, short enough to wait for.
+    for (let i = 0; i < 10; i++) doomed.push(await createTaskCall(client, 'echo', { text: `short ${i}` }, { ttl: 600 }));
+    const kept = [];
+    for (let i = 0; i < 3; i++) kept.push(await createTaskCall(client, 'echo', { text: `long ${i}` }, { ttl: 60_000 }));
+    const first = await client.experimental.tasks.listTasks();
+    assert.deepEqual(first.tasks.map((t) => t.taskId), doomed.map((t) => t.taskId));
+    assert.ok(first.nextCursor);
+    await log.settle();
+    await until(
+      () => client.experimental.tasks.getTask(doomed.at(-1).taskId).then(() => false, () => true),
+      3000,
+      'the first page to expire',
+    );
+    const second = await client.experimental.tasks.listTasks(first.nextCursor);
+    assert.deepEqual(second.tasks.map((t) => t.taskId), kept.map((t) => t.taskId));
+    assert.equal(second.nextCursor, undefined);
+  },
+
+  "a taskSupport 'optional' tool answers a plain tools/call (the SDK polls the store) and a task call": async ({ client, store, sessionId }) => {
+    const plain = await client.callTool({ name: 'maybe-task', arguments: { text: 'no task asked' } });
+    assert.equal(textOf(plain), 'no task asked');
+    assert.equal('structuredContent' in plain, false);
+    // The SDK ran it as a task behind the scenes: the store has it, completed.
+    const [behind] = (await store.listTasks(undefined, sessionId)).tasks;
+    assert.equal(behind.status, 'completed');
+
+    const messages = await streamAll(client, 'maybe-task', { text: 'as a task' });
+    assert.equal(messages[0].type, 'taskCreated');
+    assert.equal(textOf(messages.at(-1).result), 'as a task');
   },
 };
