@@ -3,7 +3,7 @@
 #   make test    everything (what CI runs)
 #   make check   the quick loop: fmt, clippy, cargo test
 #   make pkg     assemble the npm package in pkg/
-#   make bench   the benchmark against the SDK's own store
+#   make bench   the benchmark against the SDK's own store (bench-quick: a shorter run)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -15,7 +15,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy test-rust pkg \
-        test test-wasm test-wasm-node test-wasm-chrome test-js demo bench clean
+        test test-wasm test-wasm-node test-wasm-chrome test-js demo bench bench-quick clean
 
 all: pkg
 
@@ -92,6 +92,7 @@ test-wasm-chrome: setup-rust setup-chrome
 
 test-js: pkg setup-chrome
 	node --test --test-reporter=spec tests/js/
+	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 # ---- the main job ----
@@ -99,8 +100,12 @@ demo: pkg
 	node examples/demo.mjs
 
 bench: pkg
-	cargo bench --bench core 2>/dev/null || true
-	node bench/run.mjs
+	cargo bench --bench core
+	node --expose-gc bench/run.mjs
+
+bench-quick: pkg
+	cargo bench --bench core
+	node --expose-gc bench/run.mjs --quick
 
 clean:
 	rm -rf pkg pkg.tmp target/bindgen

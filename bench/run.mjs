@@ -12,7 +12,7 @@
 // - The native Rust core, from bench/results/native.json (written by
 //   `cargo bench --bench core`), set beside our wasm store to show what the binding adds.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,12 +45,20 @@ if (!existsSync(join(root, 'pkg', 'package.json'))) {
   process.exit(1);
 }
 const started = performance.now();
+// Measure a copy of pkg/ taken now, so a rebuild during a long run changes nothing; the
+// child processes and the cold starts import it through BENCH_PKG_DIR (see lib/stores.mjs).
+const pkgCopy = join(resultsDir, 'pkg-under-test');
+rmSync(pkgCopy, { recursive: true, force: true });
+cpSync(join(root, 'pkg'), pkgCopy, { recursive: true, dereference: true });
+process.env.BENCH_PKG_DIR = pkgCopy;
+// Sizes first: this also fails fast on a half-built pkg/.
+const sizes = packageSizes(root, pkgCopy);
 const elapsed = () => duration((performance.now() - started) / 1000);
 
 /** Runs a child script of bench/lib and parses the JSON it prints. */
 function child(script, childArgs) {
   const run = spawnSync(process.execPath, [...settings.childFlags, join(here, 'lib', script), ...childArgs.map(String)], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26,
+    cwd: root, env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26,
   });
   if (run.status !== 0) throw new Error(`${script} ${childArgs.join(' ')} exited with ${run.status ?? run.signal}`);
   return JSON.parse(run.stdout);
@@ -122,8 +130,7 @@ const coldStart = Object.fromEntries(Object.entries(coldRuns).map(([name, runs])
   runs,
 }]));
 
-// ---- package size, native core ----
-const sizes = packageSizes(root);
+// ---- native core ----
 const nativePath = join(resultsDir, 'native.json');
 const native = existsSync(nativePath) ? JSON.parse(readFileSync(nativePath, 'utf8')) : null;
 
@@ -131,6 +138,8 @@ const native = existsSync(nativePath) ? JSON.parse(readFileSync(nativePath, 'utf
 const out = [];
 const say = (text = '') => out.push(text);
 say(`mcp-task-store-wasm benchmark (${settings.mode}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+const wasmFile = sizes.oursNode.files.find((f) => f.path.endsWith('.wasm'));
+say(`Measured: a copy of pkg/ taken at the start (${wasmFile.path.split('/').pop()} sha256 ${wasmFile.sha256}…)`);
 say('Workload: ttl 1 h, 4 sessions round-robin, a distinct ~300 B tools/call request per task and a');
 say('distinct ~1 KB text result per stored result; every call awaited in turn, with the task\'s session.');
 say(`Repeatable operations: ${count(settings.opsPerCall)} calls over min(N, ${count(settings.opsPerCall)}) tasks in scattered order; ` +
@@ -216,9 +225,12 @@ if (native) {
       if (!nat) continue;
       const natUs = 1e6 / nat.opsPerSec;
       const wasmUs = wasm ? 1e6 / wasm.perSecond : NaN;
+      // The binding's share of a call; not meaningful where the wasm call is the faster
+      // one (cleanup: the wasm store may free less eagerly than the native run).
+      const added = wasmUs - natUs;
       nativeRows.push([`N = ${count(n)}: ${label}`, rate(nat.opsPerSec), natUs.toFixed(3),
-        wasm ? wasmUs.toFixed(3) : '-', wasm ? (wasmUs - natUs).toFixed(3) : '-',
-        wasm ? `${((1 - natUs / wasmUs) * 100).toFixed(0)}%` : '-']);
+        wasm ? wasmUs.toFixed(3) : '-', wasm ? added.toFixed(3) : '-',
+        wasm && added > 0 ? `${((added / wasmUs) * 100).toFixed(0)}%` : '-']);
     }
   }
   say(table(['operation (listTasks: per page)', 'native ops/s', 'native µs', 'wasm µs', 'added µs', 'added share'], nativeRows));

@@ -80,12 +80,45 @@ export interface TaskStoreError extends Error {
   code: -32602 | -32603;
 }
 
-/** A message queued for a task (the SDK's `QueuedMessage`). */
-export interface QueuedMessage {
-  type: 'request' | 'notification' | 'response' | 'error';
-  message: JsonObject;
-  timestamp: number;
+/** A JSON-RPC request (`type: 'request'` of a queued message). */
+export interface JsonRpcRequest {
+  jsonrpc: '2.0';
+  id: RequestId;
+  method: string;
+  params?: JsonObject;
 }
+
+/** A JSON-RPC notification (`type: 'notification'`). */
+export interface JsonRpcNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params?: JsonObject;
+}
+
+/** A JSON-RPC result response (`type: 'response'`). */
+export interface JsonRpcResultResponse {
+  jsonrpc: '2.0';
+  id: RequestId;
+  result: JsonObject;
+}
+
+/** A JSON-RPC error response (`type: 'error'`). */
+export interface JsonRpcErrorResponse {
+  jsonrpc: '2.0';
+  id?: RequestId;
+  error: { code: number; message: string; data?: unknown };
+}
+
+/**
+ * A message queued for a task (the SDK's `QueuedMessage`): `type` says which JSON-RPC message
+ * `message` is; `timestamp` is when it was queued (ms since the epoch). At run time the store
+ * checks `type`, that `message` is a JSON object and that `timestamp` is a finite number.
+ */
+export type QueuedMessage =
+  | { type: 'request'; message: JsonRpcRequest; timestamp: number }
+  | { type: 'notification'; message: JsonRpcNotification; timestamp: number }
+  | { type: 'response'; message: JsonRpcResultResponse; timestamp: number }
+  | { type: 'error'; message: JsonRpcErrorResponse; timestamp: number };
 
 /**
  * A task store for `@modelcontextprotocol/sdk`: pass it as `taskStore` to `McpServer` / `Server`.

@@ -33,6 +33,12 @@ for (const file of files) {
   writeFileSync(target, text);
 }
 const source = readFileSync(glue, 'utf8');
-const rewritten = source.replace(/require\("\.\/snippets\/([^"]+)\.js"\)/g, 'require("./snippets-cjs/$1.cjs")');
+// wasm-bindgen writes these requires as require("./snippets/….js") and as
+// require(String.raw`./snippets/….js`).
+const rewritten = source.replace(
+  /require\((?:String\.raw`|")\.\/snippets\/([^"`]+)\.js(?:`|")\)/g,
+  'require("./snippets-cjs/$1.cjs")',
+);
+if (/require\((?:String\.raw`|")\.\/snippets\//.test(rewritten)) throw new Error(`${glue}: a snippet path was left unrewritten`);
 if (files.length && rewritten === source) throw new Error(`${glue}: no snippet require found to rewrite`);
 writeFileSync(glue, rewritten);

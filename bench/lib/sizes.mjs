@@ -1,9 +1,13 @@
-// What each store costs to ship: the files a Node user's import loads, raw and compressed.
+// What each store costs to ship: the files an import loads, raw and compressed.
 //
-// Ours: the Node entry (index.node.mjs), the wasm-bindgen glue and the .wasm; the browser
-// entry with its glue and .wasm is reported too. The SDK's store: its module and every
-// module it imports relatively, recursively (node: built-ins are not counted).
-import { readFileSync } from 'node:fs';
+// Files are found by walking the module graph from an entry point: every relative module
+// specifier in a file (import/export ... from, import(), require(), new URL(...)) is
+// followed, and a `.wasm` file named in a module's source next to it is counted too (the
+// Node glue of wasm-bindgen builds that path at run time). `node:` built-ins and other
+// packages are not counted. Ours: the Node entry and the browser entry of pkg/package.json.
+// The SDK's store: the module the benchmark imports, and what it imports.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
@@ -20,10 +24,13 @@ function measure(bytes) {
 
 /** Sums the sizes of files, split into wasm and JavaScript. */
 function tally(files, root) {
-  const out = { files: [], wasm: { raw: 0, gzip: 0, brotli: 0 }, js: { raw: 0, gzip: 0, brotli: 0 } };
+  const zero = () => ({ raw: 0, gzip: 0, brotli: 0 });
+  const out = { files: [], wasm: zero(), js: zero() };
   for (const file of files) {
-    const size = measure(readFileSync(file));
-    out.files.push({ path: relative(root, file), ...size });
+    const bytes = readFileSync(file);
+    const size = measure(bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    out.files.push({ path: relative(root, file), ...size, sha256 });
     const kind = file.endsWith('.wasm') ? out.wasm : out.js;
     for (const key of Object.keys(size)) kind[key] += size[key];
   }
@@ -31,36 +38,38 @@ function tally(files, root) {
   return out;
 }
 
-/** The relative-import closure of an ES module file. */
+/** Relative specifiers in string literals: './x.js', "../y.mjs", `./z.cjs`, String.raw`./w.js`. */
+const RELATIVE = /['"`](\.{1,2}\/[^'"`\s]+?\.(?:m?js|cjs|wasm))['"`]/g;
+/** File names of wasm modules mentioned anywhere in a source. */
+const WASM_NAME = /([\w.-]+\.wasm)\b/g;
+
+/** Every file reached from `entry`, sorted. */
 function moduleGraph(entry) {
   const seen = new Set();
   const visit = (file) => {
-    if (seen.has(file)) return;
+    if (seen.has(file) || !existsSync(file)) return;
     seen.add(file);
+    if (file.endsWith('.wasm')) return;
     const source = readFileSync(file, 'utf8');
-    for (const m of source.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]/gm)) {
-      visit(resolve(dirname(file), m[1]));
-    }
-    for (const m of source.matchAll(/^\s*import\s*['"](\.[^'"]+)['"]/gm)) {
-      visit(resolve(dirname(file), m[1]));
-    }
+    for (const [, spec] of source.matchAll(RELATIVE)) visit(resolve(dirname(file), spec));
+    for (const [, name] of source.matchAll(WASM_NAME)) visit(join(dirname(file), name));
   };
   visit(entry);
-  return [...seen];
+  return [...seen].sort();
 }
 
-/** Sizes of both stores; `root` is the project root (with pkg/ built). */
-export function packageSizes(root) {
-  const pkg = join(root, 'pkg');
-  const wasmName = 'mcp_task_store_wasm';
+/** Sizes of both stores; `root` is the project root, `pkg` the built package directory. */
+export function packageSizes(root, pkg = join(root, 'pkg')) {
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+  const dot = manifest.exports['.'];
+  const nodeEntry = resolve(pkg, dot.node?.import ?? dot.import ?? manifest.main);
+  const browserEntry = resolve(pkg, dot.browser ?? manifest.browser ?? dot.default);
   const sdkEntry = fileURLToPath(import.meta.resolve(SPECIFIERS.sdk));
-  return {
-    oursNode: tally([
-      join(pkg, 'index.node.mjs'), join(pkg, 'node', `${wasmName}.js`), join(pkg, 'node', `${wasmName}_bg.wasm`),
-    ], root),
-    oursBrowser: tally([
-      join(pkg, 'index.browser.mjs'), join(pkg, 'web', `${wasmName}.js`), join(pkg, 'web', `${wasmName}_bg.wasm`),
-    ], root),
+  const sizes = {
+    oursNode: tally(moduleGraph(nodeEntry), root),
+    oursBrowser: tally(moduleGraph(browserEntry), root),
     sdk: tally(moduleGraph(sdkEntry), root),
   };
+  if (sizes.oursNode.wasm.raw === 0) throw new Error(`no .wasm reached from ${nodeEntry}: is pkg/ complete?`);
+  return sizes;
 }

@@ -1,14 +1,31 @@
 // Loading the two stores under test, each the way a user of it would import it.
 //
+// Ours is imported by its package name, or, when BENCH_PKG_DIR is set (bench/run.mjs sets
+// it to a copy of pkg/ taken when the run starts, so a rebuild during a long run cannot
+// change or break what is measured), through the Node entry named in that copy's
+// package.json.
+//
 // Our package keeps its wasm instance private, so to read the size of its linear memory
 // we watch `new WebAssembly.Instance(...)` while the package loads (its Node glue
 // instantiates synchronously on first import) and keep the instance's exported memory.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** How each store is imported (also used by the cold-start and size measurements). */
 export const SPECIFIERS = Object.freeze({
   ours: 'mcp-task-store-wasm',
   sdk: '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js',
 });
+
+/** The specifier that imports our store: the package name, or BENCH_PKG_DIR's Node entry. */
+export function ourSpecifier() {
+  const dir = process.env.BENCH_PKG_DIR;
+  if (!dir) return SPECIFIERS.ours;
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const dot = manifest.exports['.'];
+  return pathToFileURL(join(dir, dot.node?.import ?? dot.import ?? manifest.main)).href;
+}
 
 /** Display names. */
 export const LABELS = Object.freeze({ ours: 'ours (wasm)', sdk: 'SDK (TS)' });
@@ -35,7 +52,7 @@ export async function loadStore(name) {
   };
   let mod;
   try {
-    mod = await import(SPECIFIERS.ours);
+    mod = await import(ourSpecifier());
   } finally {
     WebAssembly.Instance = Original;
   }

@@ -31,18 +31,29 @@ async function timed(body) {
 
 // ---- the workload, built once and shared by both stores and every repetition ----
 const hex = new HexSource();
-const distinct = Math.min(n, opsPerCall);           // tasks touched per operation
-const order = scatteredOrder(n, distinct);           // which tasks, in what order
-const requests = Array.from({ length: n }, (_, i) => makeRequest(i, hex));
-const results = Array.from({ length: distinct }, () => makeResult(hex));
-const messages = Array.from({ length: opsPerCall }, (_, k) => `step ${k}`);
-const listSession = SESSIONS[0];
-const listExpected = Math.ceil(n / SESSIONS.length);
 // A well-formed id that no store holds, for the miss probes (each store's own id shape).
 const unknownIds = { ours: '00000000-0000-4000-8000-000000000000', sdk: '0'.repeat(32) };
 
+/** Everything one repetition at size `size` needs, made before any timing. */
+function makeWorkload(size, calls) {
+  const distinct = Math.min(size, calls);               // tasks touched per operation
+  return {
+    n: size,
+    calls,
+    distinct,
+    order: scatteredOrder(size, distinct),              // which tasks, in what order
+    requests: Array.from({ length: size }, (_, i) => makeRequest(i, hex)),
+    results: Array.from({ length: distinct }, () => makeResult(hex)),
+    messages: Array.from({ length: calls }, (_, k) => `step ${k}`),
+    listSession: SESSIONS[0],
+    listExpected: Math.ceil(size / SESSIONS.length),
+  };
+}
+
 /** One repetition on one store: every operation once, in lifecycle order. */
-async function runOnce(loaded) {
+async function runOnce(loaded, w) {
+  const { n, distinct, order, requests, results, messages, listSession, listExpected } = w;
+  const opsPerCall = w.calls;
   const store = loaded.create();
   const out = {};
   const ids = new Array(n);
@@ -155,15 +166,22 @@ async function runOnce(loaded) {
 }
 
 const stores = [await loadStore('ours'), await loadStore('sdk')];
+// Warm-up: a small untimed round of every operation on each store, so that the first
+// timed repetition does not pay for compiling the code under test (or the driver).
+{
+  const warm = makeWorkload(Math.min(n, 2_000), Math.min(opsPerCall, 10_000));
+  for (const loaded of stores) await runOnce(loaded, warm);
+}
+const workload = makeWorkload(n, opsPerCall);
 const runs = { ours: [], sdk: [] };
 for (let rep = 0; rep < reps; rep++) {
   // Alternate which store goes first, so neither always runs on a freshly collected heap.
   const turn = rep % 2 === 0 ? stores : [...stores].reverse();
   for (const loaded of turn) {
     const started = performance.now();
-    runs[loaded.name].push(await runOnce(loaded));
+    runs[loaded.name].push(await runOnce(loaded, workload));
     collect();
     log(`rep ${rep + 1}/${reps} ${loaded.name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
-process.stdout.write(JSON.stringify({ n, reps, opsPerCall, distinct, listCapMs, runs }));
+process.stdout.write(JSON.stringify({ n, reps, opsPerCall, distinct: workload.distinct, listCapMs, runs }));

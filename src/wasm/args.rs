@@ -8,10 +8,19 @@ use crate::core::error::quote_input;
 use crate::core::params::{js_number, millis};
 use crate::core::StoreError;
 
+// Every import that can run user code (a getter, a Proxy trap) is `catch`: an exception
+// thrown through wasm frames would leave the store borrowed and leak wasm stack space.
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array_or_throw(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// `Array.isArray`, which throws for a revoked Proxy (then: not an array).
+pub fn is_array(value: &JsValue) -> bool {
+    is_array_or_throw(value).unwrap_or(false)
 }
 
 /// A JS value rendered for an error message: strings quoted (and shortened), numbers as JS
@@ -36,7 +45,7 @@ pub fn describe(value: &JsValue) -> String {
         "a symbol".into()
     } else if value.is_function() {
         "a function".into()
-    } else if js_sys::Array::is_array(value) {
+    } else if is_array(value) {
         "an array".into()
     } else {
         "an object".into()
@@ -77,7 +86,7 @@ pub fn opt_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError
 
 /// A plain options-like object: not null, not an array, not a function.
 pub fn object<'a>(name: &str, value: &'a JsValue) -> Result<&'a js_sys::Object, StoreError> {
-    if value.is_object() && !js_sys::Array::is_array(value) {
+    if value.is_object() && !is_array(value) {
         Ok(value.unchecked_ref())
     } else {
         Err(StoreError::type_error(name, describe(value), "an object"))
@@ -97,9 +106,12 @@ pub fn field(name: &str, object: &JsValue, key: &str) -> Result<JsValue, StoreEr
 
 /// Describes an exception for a message.
 pub fn describe_thrown(thrown: &JsValue) -> String {
-    let text = thrown
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
+    let message = thrown
+        .is_object()
+        .then(|| Reflect::get(thrown, &JsValue::from_str("message")).ok())
+        .flatten();
+    let text = message
+        .and_then(|m| m.as_string())
         .or_else(|| thrown.as_string())
         .unwrap_or_else(|| describe(thrown));
     format!("a readable value; reading it threw: {}", quote_input(&text))

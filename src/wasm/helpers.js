@@ -6,6 +6,8 @@ const MAX_DEPTH = 64;
 
 // Why the last copyJson failed: [path, offending value, rule, 'type' | 'range'].
 let failure = null;
+// Where the walk is reading, for an exception thrown by a getter or a Proxy.
+let reading = '';
 
 function fail(path, value, rule, kind) {
   failure = [path, value, rule, kind];
@@ -34,10 +36,12 @@ function copyValue(value, path, freeze, ancestors) {
     return fail(path, value, `expected at most ${MAX_DEPTH} levels of nesting`, 'type');
   }
   ancestors.push(value);
+  reading = path;
   let out;
   if (Array.isArray(value)) {
     out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
+      reading = `${path}[${i}]`;
       const item = value[i];
       if (item === undefined) {
         return fail(`${path}[${i}]`, item, 'expected a JSON value; arrays cannot hold undefined', 'type');
@@ -47,12 +51,14 @@ function copyValue(value, path, freeze, ancestors) {
       out[i] = copy;
     }
   } else {
+    reading = path;
     const proto = Object.getPrototypeOf(value);
     if (proto !== PLAIN && proto !== null) {
       return fail(path, value, 'expected a plain object or array; class instances such as Date, Map or Uint8Array are not JSON', 'type');
     }
     out = {};
     for (const key of Object.keys(value)) {
+      reading = `${path}.${key}`;
       const item = value[key];
       if (item === undefined) continue;
       const copy = copyValue(item, `${path}.${key}`, freeze, ancestors);
@@ -68,16 +74,30 @@ function copyValue(value, path, freeze, ancestors) {
   return freeze ? Object.freeze(out) : out;
 }
 
+function messageOf(thrown) {
+  try {
+    const message = typeof thrown === 'object' && thrown !== null ? thrown.message : thrown;
+    return String(message).slice(0, 120);
+  } catch {
+    return 'an exception';
+  }
+}
+
 /**
- * A deep copy of a JSON object, frozen if `freeze`; `undefined` if `value` is not JSON
- * (see `jsonFailure`). Throws only if reading `value` throws (a getter, a Proxy).
+ * A deep copy of a JSON object, frozen if `freeze`; `undefined` if `value` is not JSON or
+ * reading it threw (a getter, a Proxy): see `jsonFailure`. Never throws.
  */
 export function copyJson(value, name, freeze) {
   failure = null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return fail(name, value, 'expected a JSON object', 'type');
+  reading = name;
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(name, value, 'expected a JSON object', 'type');
+    }
+    return copyValue(value, name, freeze, []);
+  } catch (thrown) {
+    return fail(reading, undefined, `expected a readable value; reading it threw: ${messageOf(thrown)}`, 'type');
   }
-  return copyValue(value, name, freeze, []);
 }
 
 /** Why the last `copyJson` returned `undefined`. */

@@ -10,6 +10,7 @@
 //! rejected with the path to it.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::args::{describe, describe_thrown};
 use crate::core::{ErrorClass, StoreError};
@@ -48,7 +49,13 @@ pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValu
 
 /// The error for the last failed copy: `[path, value, rule, 'type' | 'range']`.
 fn failure() -> StoreError {
-    let parts = js_sys::Array::from(&json_failure());
+    let parts = json_failure();
+    if !super::args::is_array(&parts) {
+        return StoreError::Internal {
+            message: "the JSON check gave no reason".into(),
+        };
+    }
+    let parts: js_sys::Array = parts.unchecked_into();
     let text = |i: u32| parts.get(i).as_string().unwrap_or_default();
     let class = if text(3) == "range" {
         ErrorClass::RangeError
@@ -57,7 +64,10 @@ fn failure() -> StoreError {
     };
     StoreError::InvalidParam {
         name: text(0),
-        value: describe(&parts.get(1)),
+        value: match parts.get(1) {
+            v if v.is_undefined() && text(2).contains("threw") => "a property".into(),
+            v => describe(&v),
+        },
         rule: text(2),
         class,
     }

@@ -79,8 +79,8 @@ fn unref(handle: &JsValue) {
         return;
     }
     if let Ok(method) = Reflect::get(handle, &JsValue::from_str("unref")) {
-        if let Some(f) = method.dyn_ref::<Function>() {
-            let _ = f.call0(handle);
+        if method.is_function() {
+            let _ = method.unchecked_ref::<Function>().call0(handle);
         }
     }
 }

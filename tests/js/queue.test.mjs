@@ -1,0 +1,308 @@
+// InMemoryTaskMessageQueue, standalone and linked to a store (store.messageQueue()).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { InMemoryTaskStore, InMemoryTaskMessageQueue } from 'mcp-task-store-wasm';
+import { REQ, fakeClock, timerSpy, waitFor, rejectsWith } from './fixtures/util.mjs';
+
+
+let seq = 0;
+/** A QueuedMessage as the SDK's Protocol layer enqueues it. */
+function msg(type = 'request', extra = {}) {
+  seq += 1;
+  const message =
+    type === 'request'
+      ? { jsonrpc: '2.0', id: seq, method: 'elicitation/create', params: { message: `q${seq}` } }
+      : type === 'notification'
+        ? { jsonrpc: '2.0', method: 'notifications/progress', params: { progress: seq } }
+        : type === 'response'
+          ? { jsonrpc: '2.0', id: seq, result: { ok: true } }
+          : { jsonrpc: '2.0', id: seq, error: { code: -32600, message: 'bad' } };
+  return { type, message: { ...message, ...extra }, timestamp: 1_700_000_000_000 + seq };
+}
+
+function makeStore(t, options) {
+  const store = new InMemoryTaskStore(options);
+  t.after(() => store.cleanup());
+  return store;
+}
+
+test('FIFO per task: dequeue takes the oldest, tasks do not mix, empty gives undefined', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const a = [msg('request'), msg('notification'), msg('response'), msg('error')];
+  const b = [msg('request')];
+  for (const m of a) await q.enqueue('task-a', m);
+  for (const m of b) await q.enqueue('task-b', m);
+  for (const m of a) assert.deepStrictEqual(await q.dequeue('task-a'), m);
+  assert.equal(await q.dequeue('task-a'), undefined);
+  assert.deepStrictEqual(await q.dequeue('task-b'), b[0]);
+  assert.equal(await q.dequeue('never-used'), undefined);
+});
+
+test('enqueue resolves undefined; dequeueAll takes every message oldest first and empties the queue', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const all = [msg('request'), msg('notification'), msg('response')];
+  for (const m of all) assert.equal(await q.enqueue('t', m), undefined);
+  assert.deepStrictEqual(await q.dequeueAll('t'), all);
+  assert.deepStrictEqual(await q.dequeueAll('t'), []);
+  assert.equal(await q.dequeue('t'), undefined);
+  assert.deepStrictEqual(await q.dequeueAll('nothing-here'), []);
+});
+
+test('maxSize: overflow rejects atomically with the SDK wording and code -32603, enqueuing nothing', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const kept = [msg(), msg()];
+  await q.enqueue('t', kept[0], undefined, 2);
+  await q.enqueue('t', kept[1], undefined, 2);
+  for (let i = 0; i < 3; i++) {
+    await rejectsWith(() => q.enqueue('t', msg(), undefined, 2), {
+      cls: Error,
+      code: -32603,
+      startsWith: 'Task message queue overflow: queue size (2) exceeds maximum (2)',
+    });
+  }
+  await rejectsWith(() => q.enqueue('t', msg(), undefined, 1), {
+    code: -32603,
+    startsWith: 'Task message queue overflow: queue size (2) exceeds maximum (1)',
+  });
+  assert.deepStrictEqual(await q.dequeueAll('t'), kept);
+  // maxSize 0: nothing fits, and no queue is created.
+  await rejectsWith(() => q.enqueue('z', msg(), undefined, 0), { code: -32603, startsWith: 'Task message queue overflow' });
+  assert.equal(q.queueCount, 0);
+  // No maxSize (undefined or null): unbounded.
+  for (let i = 0; i < 1000; i++) await q.enqueue('big', msg(), undefined, i % 2 ? undefined : null);
+  assert.equal((await q.dequeueAll('big')).length, 1000);
+});
+
+test('a standalone queue takes any taskId, including ids no store holds', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  for (const id of ['', 'x', crypto.randomUUID(), 'é✓', 'a'.repeat(10_000)]) {
+    const m = msg('response');
+    await q.enqueue(id, m);
+    assert.deepStrictEqual(await q.dequeue(id), m);
+  }
+});
+
+test('sessions: a queue belongs to the session that filled it; other sessions neither see nor change it', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const m1 = msg();
+  await q.enqueue('t', m1, 'A');
+  assert.equal(await q.dequeue('t', 'B'), undefined);
+  assert.deepStrictEqual(await q.dequeueAll('t', 'B'), []);
+  await rejectsWith(() => q.enqueue('t', msg(), 'B'), { code: -32602, startsWith: 'Task with ID t not found' });
+  assert.equal(q.queueCount, 1);
+  assert.deepStrictEqual(await q.dequeue('t', 'A'), m1);
+  // Calls without a session are unrestricted.
+  const m2 = msg();
+  await q.enqueue('t2', m2, 'A');
+  assert.deepStrictEqual(await q.dequeueAll('t2'), [m2]);
+  // A queue filled without a session is open to every session.
+  const open = [msg(), msg()];
+  await q.enqueue('open', open[0]);
+  await q.enqueue('open', open[1], 'B');
+  assert.deepStrictEqual(await q.dequeueAll('open', 'C'), open);
+  // An empty sessionId is rejected, not read as "no session".
+  const empty = { cls: RangeError, code: -32602, includes: 'sessionId' };
+  await rejectsWith(() => q.enqueue('t', msg(), ''), empty);
+  await rejectsWith(() => q.dequeue('t', ''), empty);
+  await rejectsWith(() => q.dequeueAll('t', ''), empty);
+});
+
+test('messages are copied in (caller mutation changes nothing) and handed out once, unfrozen, undefined props dropped', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const m = msg('request', { params: { message: 'hi', requestedSchema: { type: 'object', properties: {} }, extra: undefined } });
+  const expected = JSON.parse(JSON.stringify(m));
+  await q.enqueue('t', m);
+  m.message.params.message = 'changed';
+  m.timestamp = 0;
+  const got = await q.dequeue('t');
+  assert.deepStrictEqual(got, expected);
+  assert.equal('extra' in got.message.params, false);
+  assert.equal(Object.isFrozen(got), false, 'the single reader owns the message');
+  got.message.id = 'mine';
+});
+
+test('drained queues are freed: queueCount counts tasks with messages waiting', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  assert.equal(q.queueCount, 0);
+  await q.enqueue('a', msg());
+  await q.enqueue('a', msg());
+  await q.enqueue('b', msg());
+  assert.equal(q.queueCount, 2);
+  await q.dequeue('a');
+  assert.equal(q.queueCount, 2);
+  await q.dequeue('a');
+  assert.equal(q.queueCount, 1, 'a queue drained by dequeue is freed');
+  await q.dequeueAll('b');
+  assert.equal(q.queueCount, 0, 'a queue drained by dequeueAll is freed');
+  await q.dequeue('ghost');
+  await q.dequeueAll('ghost');
+  assert.equal(q.queueCount, 0, 'reading an absent queue creates none');
+  for (let i = 0; i < 1000; i++) {
+    await q.enqueue(`t${i}`, msg());
+    await q.dequeue(`t${i}`);
+  }
+  assert.equal(q.queueCount, 0);
+});
+
+test('bad messages are rejected (-32602, parameter named) and enqueue nothing', async () => {
+  const q = new InMemoryTaskMessageQueue();
+  const first = msg();
+  await q.enqueue('t', first);
+  const cyc = { jsonrpc: '2.0', method: 'x' };
+  cyc.self = cyc;
+  const T = TypeError;
+  const R = RangeError;
+  const good = { type: 'notification', message: { jsonrpc: '2.0', method: 'm' }, timestamp: 1 };
+  const rows = [
+    ['message undefined', undefined, T, 'message'],
+    ['message null', null, T, 'message'],
+    ['message string', 'hello', T, 'message'],
+    ['message array', [good], T, 'message'],
+    ['type missing', { message: good.message, timestamp: 1 }, [T, R], 'message.type'],
+    ['type unknown', { ...good, type: 'event' }, R, 'message.type'],
+    ['type wrong case', { ...good, type: 'Request' }, R, 'message.type'],
+    ['type number', { ...good, type: 1 }, [T, R], 'message.type'],
+    ['message.message missing', { type: 'request', timestamp: 1 }, T, 'message.message'],
+    ['message.message string', { ...good, message: '{"jsonrpc":"2.0"}' }, T, 'message.message'],
+    ['message.message null', { ...good, message: null }, T, 'message.message'],
+    ['message.message array', { ...good, message: [] }, T, 'message.message'],
+    ['timestamp missing', { type: 'request', message: good.message }, [T, R], 'message.timestamp'],
+    ['timestamp NaN', { ...good, timestamp: NaN }, [T, R], 'message.timestamp'],
+    ['timestamp Infinity', { ...good, timestamp: Infinity }, [T, R], 'message.timestamp'],
+    ['timestamp string', { ...good, timestamp: '1700000000000' }, T, 'message.timestamp'],
+    ['timestamp Date', { ...good, timestamp: new Date() }, T, 'message.timestamp'],
+    ['payload function', { ...good, message: { ...good.message, f: () => 1 } }, T, 'message.message.f'],
+    ['payload bigint', { ...good, message: { ...good.message, id: 1n } }, T, 'message.message.id'],
+    ['payload NaN', { ...good, message: { ...good.message, params: { p: [NaN] } } }, R, 'message.message.params.p[0]'],
+    ['payload cycle', { ...good, message: cyc }, T, 'message.message.self'],
+    ['payload Date', { ...good, message: { ...good.message, at: new Date() } }, T, 'message.message.at'],
+    ['payload symbol', { ...good, message: { ...good.message, s: Symbol('x') } }, T, 'message.message.s'],
+    ['payload getter throws', { ...good, message: { get jsonrpc() { throw new Error('boom'); } } }, T, 'message.message'],
+  ];
+  for (const [name, bad, cls, param] of rows) {
+    await rejectsWith(() => q.enqueue('t', bad), { cls, code: -32602, startsWith: 'Invalid ', includes: param }).catch((e) => {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    });
+    assert.equal(q.queueCount, 1, name);
+  }
+  const badArgs = [
+    ['taskId number', () => q.enqueue(5, good), T, 'taskId'],
+    ['taskId undefined', () => q.enqueue(undefined, good), T, 'taskId'],
+    ['sessionId number', () => q.enqueue('t', good, 5), T, 'sessionId'],
+    ['maxSize -1', () => q.enqueue('t', good, undefined, -1), R, 'maxSize'],
+    ['maxSize 1.5', () => q.enqueue('t', good, undefined, 1.5), R, 'maxSize'],
+    ['maxSize NaN', () => q.enqueue('t', good, undefined, NaN), R, 'maxSize'],
+    ['maxSize string', () => q.enqueue('t', good, undefined, '10'), T, 'maxSize'],
+    ['dequeue taskId number', () => q.dequeue(1), T, 'taskId'],
+    ['dequeue sessionId object', () => q.dequeue('t', {}), T, 'sessionId'],
+    ['dequeueAll taskId null', () => q.dequeueAll(null), T, 'taskId'],
+    ['dequeueAll sessionId number', () => q.dequeueAll('t', 1), T, 'sessionId'],
+  ];
+  for (const [name, call, cls, param] of badArgs) {
+    await rejectsWith(call, { cls, code: -32602, startsWith: 'Invalid ', includes: param }).catch((e) => {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    });
+    assert.equal(q.queueCount, 1, name);
+  }
+  assert.deepStrictEqual(await q.dequeueAll('t'), [first]);
+});
+
+test('linked queue (store.messageQueue()): every call returns a view of the same queues', async (t) => {
+  const store = makeStore(t);
+  const q1 = store.messageQueue();
+  const q2 = store.messageQueue();
+  assert.ok(q1 instanceof InMemoryTaskMessageQueue);
+  const { taskId } = await store.createTask({}, 1, REQ);
+  const m = msg();
+  await q1.enqueue(taskId, m);
+  assert.equal(q2.queueCount, 1);
+  assert.deepStrictEqual(await q2.dequeue(taskId), m);
+  assert.equal(q1.queueCount, 0);
+  // Like the standalone queue, it takes ids the store does not hold (the SDK queues replies for related tasks).
+  await q1.enqueue('not-a-task', m);
+  assert.deepStrictEqual(await q2.dequeueAll('not-a-task'), [m]);
+});
+
+test('linked queue: a task\'s queue is dropped when the task expires (clock jump, before any timer fires)', async (t) => {
+  const clock = fakeClock(t);
+  const store = makeStore(t);
+  const q = store.messageQueue();
+  const short = await store.createTask({ ttl: 5000 }, 1, REQ);
+  const long = await store.createTask({}, 2, REQ);
+  await q.enqueue(short.taskId, msg());
+  await q.enqueue(short.taskId, msg());
+  await q.enqueue(long.taskId, msg());
+  assert.equal(q.queueCount, 2);
+  clock.advance(4999);
+  assert.equal(q.queueCount, 2);
+  clock.advance(1);
+  assert.equal(q.queueCount, 1);
+  assert.equal(await q.dequeue(short.taskId), undefined);
+  assert.deepStrictEqual(await q.dequeueAll(short.taskId), []);
+  assert.equal((await q.dequeueAll(long.taskId)).length, 1);
+});
+
+test('linked queue: a task\'s queue is dropped when the store\'s timer expires the task', async (t) => {
+  timerSpy(t);
+  const store = makeStore(t, { minTtl: 0 });
+  const q = store.messageQueue();
+  const { taskId } = await store.createTask({ ttl: 30 }, 1, REQ);
+  await q.enqueue(taskId, msg());
+  assert.equal(store.hasPendingTimer, true);
+  await waitFor(() => !store.hasPendingTimer, 5000, 'the timer to fire');
+  assert.equal(q.queueCount, 0);
+  assert.equal(await q.dequeue(taskId), undefined);
+});
+
+test('linked queue: a terminal task keeps its queue until its (restarted) ttl ends', async (t) => {
+  const clock = fakeClock(t);
+  const store = makeStore(t);
+  const q = store.messageQueue();
+  const { taskId } = await store.createTask({ ttl: 5000 }, 1, REQ);
+  await q.enqueue(taskId, msg('response'));
+  clock.advance(4000);
+  await store.storeTaskResult(taskId, 'completed', { content: [] });
+  clock.advance(4999);
+  assert.equal(q.queueCount, 1);
+  clock.advance(1);
+  assert.equal(q.queueCount, 0);
+});
+
+test('linked queue: cleanup() drops every queue', async (t) => {
+  const store = makeStore(t);
+  const q = store.messageQueue();
+  const a = await store.createTask({}, 1, REQ, 'S');
+  await q.enqueue(a.taskId, msg(), 'S');
+  await q.enqueue('unrelated', msg());
+  assert.equal(q.queueCount, 2);
+  store.cleanup();
+  assert.equal(q.queueCount, 0);
+  assert.equal(await q.dequeue(a.taskId, 'S'), undefined);
+  // Still usable afterwards.
+  await q.enqueue('again', msg());
+  assert.equal(q.queueCount, 1);
+});
+
+test('linked queue: the same checks and session rule as a standalone queue', async (t) => {
+  const store = makeStore(t);
+  const q = store.messageQueue();
+  const { taskId } = await store.createTask({}, 1, REQ, 'A');
+  await q.enqueue(taskId, msg(), 'A', 1);
+  await rejectsWith(() => q.enqueue(taskId, msg(), 'A', 1), { code: -32603, startsWith: 'Task message queue overflow' });
+  await rejectsWith(() => q.enqueue(taskId, msg(), 'B'), { code: -32602, startsWith: `Task with ID ${taskId} not found` });
+  await rejectsWith(() => q.enqueue(taskId, { type: 'x', message: {}, timestamp: 1 }), { cls: RangeError, code: -32602, includes: 'message.type' });
+  assert.equal(await q.dequeue(taskId, 'B'), undefined);
+  assert.equal((await q.dequeueAll(taskId, 'A')).length, 1);
+});
+
+test('a linked queue keeps working after store.free() (it shares the store state)', async () => {
+  const store = new InMemoryTaskStore();
+  const q = store.messageQueue();
+  const { taskId } = await store.createTask({ ttl: 60_000 }, 1, REQ);
+  store.free();
+  await q.enqueue(taskId, msg());
+  assert.equal(q.queueCount, 1);
+  assert.equal((await q.dequeueAll(taskId)).length, 1);
+});
