@@ -105,11 +105,31 @@ export function jsonFailure() {
   return failure;
 }
 
-/** The wire Task object, fields in the spec's order; `statusMessage` only when set. */
-export function makeTask(taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval) {
+// Captured at load: formatting a given instant must not depend on fake timers installed later.
+const RealDate = Date;
+const toISOString = Date.prototype.toISOString;
+const iso = (ms) => toISOString.call(new RealDate(ms));
+
+/**
+ * The wire Task object, fields in the spec's order; `statusMessage` only when set.
+ * Timestamps arrive as milliseconds and are formatted here, which is cheaper than decoding
+ * strings out of wasm memory.
+ */
+export function makeTask(taskId, status, statusMessage, createdMs, lastUpdatedMs, ttl, pollInterval) {
+  const createdAt = iso(createdMs);
+  const lastUpdatedAt = lastUpdatedMs === createdMs ? createdAt : iso(lastUpdatedMs);
   return statusMessage === undefined
     ? { taskId, status, createdAt, lastUpdatedAt, ttl, pollInterval }
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
+}
+
+/** `Date.now()`, read from the global at call time (fake timers count); NaN if it throws. */
+export function now() {
+  try {
+    return Date.now();
+  } catch {
+    return NaN;
+  }
 }
 
 /** A shallow copy of `task` (callers may mutate what they get). */

@@ -22,6 +22,7 @@ use super::json::{object_copy, Freeze};
 use super::queue::InMemoryTaskMessageQueue;
 use super::task_view::{resolve_copy, resolve_page, task_object};
 use super::timer::{now, Timer};
+use crate::core::params;
 use crate::core::{
     CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskRef,
     TaskStatus, TaskStore,
@@ -37,9 +38,50 @@ pub(super) struct Inner {
     /// Task id string → slot, exactly the live tasks (kept in step with the core's
     /// removal log after every call).
     index: Map,
+    /// Slot → the task id as a JS string, made once per task.
+    slot_ids: Vec<JsValue>,
+    sessions: SessionCache,
     timer: Timer,
     on_timer: Option<Function>,
     queues: Option<MessageQueues<JsValue>>,
+}
+
+/// Session ids seen recently, so a session string is copied into wasm memory once rather
+/// than on every call. A JS `Map` from the string to its place in `names`.
+#[derive(Default)]
+struct SessionCache {
+    index: Map,
+    names: Vec<String>,
+}
+
+impl SessionCache {
+    /// Past this many distinct sessions the cache starts over.
+    const MAX: usize = 1024;
+
+    /// Reads a `sessionId` argument: `None` for absent, else its place in the cache.
+    fn resolve(&mut self, value: &JsValue) -> Result<Option<usize>, StoreError> {
+        if args::is_absent(value) {
+            return Ok(None);
+        }
+        if let Some(i) = self.index.get(value).as_f64() {
+            return Ok(Some(i as usize));
+        }
+        let name = args::string("sessionId", value)?;
+        params::session(Some(&name))?;
+        if self.names.len() >= Self::MAX {
+            self.names.clear();
+            self.index.clear();
+        }
+        self.index
+            .set(value, &JsValue::from(self.names.len() as f64));
+        self.names.push(name);
+        Ok(Some(self.names.len() - 1))
+    }
+
+    /// The session name at a place from [`SessionCache::resolve`].
+    fn name(&self, place: Option<usize>) -> Option<&str> {
+        place.and_then(|i| self.names.get(i)).map(String::as_str)
+    }
 }
 
 /// A task id as the caller gave it: found in the index, or text to hand to the core (which
@@ -91,7 +133,10 @@ impl Inner {
         if let Some(view) = stored.view_mut() {
             return Ok(view.clone());
         }
-        let id = JsValue::from_str(&stored.task().task_id.to_string());
+        let id = match self.slot_ids.get(handle.slot() as usize) {
+            Some(id) if id.is_string() => id.clone(),
+            _ => JsValue::from_str(&stored.task().task_id.to_string()),
+        };
         let built = task_object(stored.task(), &id);
         *stored.view_mut() = Some(built.clone());
         Ok(built)
@@ -221,6 +266,8 @@ impl InMemoryTaskStore {
             store,
             ids: IdSource::default(),
             index: Map::new(),
+            slot_ids: Vec::new(),
+            sessions: SessionCache::default(),
             timer: Timer::default(),
             on_timer: None,
             queues: None,
@@ -275,16 +322,25 @@ impl InMemoryTaskStore {
     ) -> Promise {
         let params = create_params(&task_params);
         let checked = request_id_arg(&request_id).and_then(|()| object("request", &request));
-        let session = args::opt_string("sessionId", &session_id);
         resolve_task(self.with(|inner, t| {
-            let (params, session) = (params?, session?);
+            let params = params?;
             checked?;
+            let session = inner.sessions.resolve(&session_id)?;
             let id = inner.ids.next_id().map_err(|e| StoreError::Internal {
                 message: format!("no random bytes for a task id: {e}"),
             })?;
-            let handle = inner.store.create(id, params, session.as_deref(), t)?;
+            let handle = inner
+                .store
+                .create(id, params, inner.sessions.name(session), t)?;
             let id_value = JsValue::from_str(&id.to_string());
             inner.index.set(&id_value, &JsValue::from(handle.slot()));
+            let slot = handle.slot() as usize;
+            if inner.slot_ids.len() <= slot {
+                inner.slot_ids.resize(slot + 1, JsValue::UNDEFINED);
+            }
+            if let Some(place) = inner.slot_ids.get_mut(slot) {
+                *place = id_value;
+            }
             inner.view(handle)
         }))
     }
@@ -297,11 +353,11 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let session = args::opt_string("sessionId", &session_id);
         resolve_task(self.with(|inner, t| {
-            let (key, session) = (inner.key(&task_id)?, session?);
+            let key = inner.key(&task_id)?;
+            let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
-            match inner.store.get(id, session.as_deref(), t)? {
+            match inner.store.get(id, inner.sessions.name(session), t)? {
                 Some(handle) => inner.view(handle),
                 None => Ok(JsValue::NULL),
             }
@@ -319,15 +375,15 @@ impl InMemoryTaskStore {
         session_id: JsValue,
     ) -> Promise {
         let outcome = outcome_arg(&status);
-        let session = args::opt_string("sessionId", &session_id);
         let copy = object_copy("result", &result, Freeze::Yes);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
-            let (outcome, session, copy) = (outcome?, session?, copy?);
+            let outcome = outcome?;
+            let session = inner.sessions.resolve(&session_id)?;
+            let copy = copy?;
             let id = inner.task_ref(&key);
-            inner
-                .store
-                .store_result(id, outcome, copy, session.as_deref(), t)?;
+            let session = inner.sessions.name(session);
+            inner.store.store_result(id, outcome, copy, session, t)?;
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -340,11 +396,14 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let session = args::opt_string("sessionId", &session_id);
         settle(self.with(|inner, t| {
-            let (key, session) = (inner.key(&task_id)?, session?);
+            let key = inner.key(&task_id)?;
+            let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
-            inner.store.result(id, session.as_deref(), t).cloned()
+            inner
+                .store
+                .result(id, inner.sessions.name(session), t)
+                .cloned()
         }))
     }
 
@@ -361,14 +420,13 @@ impl InMemoryTaskStore {
     ) -> Promise {
         let status = status_arg(&status);
         let message = args::opt_string("statusMessage", &status_message);
-        let session = args::opt_string("sessionId", &session_id);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
-            let (status, message, session) = (status?, message?, session?);
+            let (status, message) = (status?, message?);
+            let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
-            inner
-                .store
-                .update_status(id, status, message, session.as_deref(), t)?;
+            let session = inner.sessions.name(session);
+            inner.store.update_status(id, status, message, session, t)?;
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -385,10 +443,11 @@ impl InMemoryTaskStore {
         session_id: JsValue,
     ) -> Promise {
         let cursor = args::opt_string("cursor", &cursor);
-        let session = args::opt_string("sessionId", &session_id);
         let page = self.with(|inner, t| {
-            let (cursor, session) = (cursor?, session?);
-            let page = inner.store.list(cursor.as_deref(), session.as_deref(), t)?;
+            let cursor = cursor?;
+            let session = inner.sessions.resolve(&session_id)?;
+            let session = inner.sessions.name(session);
+            let page = inner.store.list(cursor.as_deref(), session, t)?;
             let tasks = Array::new_with_length(page.items.len() as u32);
             for (i, handle) in page.items.iter().enumerate() {
                 tasks.set(i as u32, inner.view(*handle)?);

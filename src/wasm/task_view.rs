@@ -4,7 +4,7 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::core::{format_iso8601, Task, TaskStatus, ALL_STATUSES};
+use crate::core::{Task, TaskStatus, ALL_STATUSES};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
@@ -13,8 +13,8 @@ extern "C" {
         task_id: &JsValue,
         status: &JsValue,
         status_message: &JsValue,
-        created_at: &JsValue,
-        last_updated_at: &JsValue,
+        created_ms: f64,
+        last_updated_ms: f64,
         ttl: &JsValue,
         poll_interval: f64,
     ) -> JsValue;
@@ -50,19 +50,13 @@ pub fn task_object(task: &Task, task_id: &JsValue) -> JsValue {
         .status_message
         .as_deref()
         .map_or(JsValue::UNDEFINED, JsValue::from_str);
-    let created = JsValue::from_str(&format_iso8601(task.created_at));
-    let updated = if task.last_updated_at == task.created_at {
-        created.clone()
-    } else {
-        JsValue::from_str(&format_iso8601(task.last_updated_at))
-    };
     let ttl = task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
     make_task(
         task_id,
         &status_value(task.status),
         &message,
-        &created,
-        &updated,
+        task.created_at as f64,
+        task.last_updated_at as f64,
         &ttl,
         task.poll_interval as f64,
     )

@@ -6,10 +6,15 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::Millis;
 
+#[wasm_bindgen(module = "/src/wasm/helpers.js")]
+extern "C" {
+    /// `Date.now()`, NaN if it throws (a try/catch in JS is cheaper than a `catch` import).
+    #[wasm_bindgen(js_name = now)]
+    fn date_now() -> f64;
+}
+
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
-    fn date_now() -> Result<f64, JsValue>;
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout(callback: &Function, delay: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
@@ -18,9 +23,11 @@ extern "C" {
 
 /// `Date.now()` as milliseconds since the epoch (0 for a clock before 1970 or a broken one).
 pub fn now() -> Millis {
-    match date_now() {
-        Ok(ms) if ms.is_finite() && ms > 0.0 => ms as Millis,
-        _ => 0,
+    let ms = date_now();
+    if ms.is_finite() && ms > 0.0 {
+        ms as Millis
+    } else {
+        0
     }
 }
 
