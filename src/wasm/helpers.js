@@ -108,7 +108,19 @@ export function jsonFailure() {
 // Captured at load: formatting a given instant must not depend on fake timers installed later.
 const RealDate = Date;
 const toISOString = Date.prototype.toISOString;
-const iso = (ms) => toISOString.call(new RealDate(ms));
+// `toISOString` costs about a microsecond; timestamps come in bursts within one second, so
+// the `YYYY-MM-DDTHH:MM:SS.` part of the last second is kept and the milliseconds appended.
+let lastSecond = NaN;
+let lastPrefix = '';
+function iso(ms) {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastPrefix = toISOString.call(new RealDate(second * 1000)).slice(0, 20);
+    lastSecond = second;
+  }
+  const milli = ms - second * 1000;
+  return `${lastPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
 
 /**
  * The wire Task object, fields in the spec's order; `statusMessage` only when set.
