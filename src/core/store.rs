@@ -242,8 +242,13 @@ impl<R, V> TaskStore<R, V> {
     }
 
     /// Starts (or stops) recording the ids of removed tasks, for [`TaskStore::drain_removed`].
+    /// Turning it on again keeps what was recorded and not yet drained.
     pub fn record_removals(&mut self, on: bool) {
-        self.removed = on.then(Vec::new);
+        if !on {
+            self.removed = None;
+        } else if self.removed.is_none() {
+            self.removed = Some(Vec::new());
+        }
     }
 
     /// The ids removed since the last call (expired or cleared), when recording is on.
