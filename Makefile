@@ -24,11 +24,9 @@ setup: setup-rust setup-node
 
 setup-rust:
 	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
-	@test -n "$(BINDGEN_VERSION)" || cargo generate-lockfile
-	@v=$$(sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock); \
-	  if ! wasm-bindgen --version 2>/dev/null | grep -q " $$v$$"; then \
-	    echo "installing wasm-bindgen-cli $$v (about 3 minutes)"; \
-	    cargo install --version "$$v" wasm-bindgen-cli; fi
+	@if ! wasm-bindgen --version 2>/dev/null | grep -q " $(BINDGEN_VERSION)$$"; then \
+	    echo "installing wasm-bindgen-cli $(BINDGEN_VERSION) (about 3 minutes)"; \
+	    cargo install --version "$(BINDGEN_VERSION)" wasm-bindgen-cli; fi
 	@command -v wasm-pack >/dev/null || { echo "installing wasm-pack (about 3 minutes)"; cargo install --locked wasm-pack; }
 
 setup-node:
@@ -65,7 +63,8 @@ pkg: setup
 	rm -rf pkg.tmp target/bindgen
 	wasm-bindgen --target web --out-dir target/bindgen/web $(RELEASE_WASM)
 	wasm-bindgen --target nodejs --out-dir target/bindgen/node $(RELEASE_WASM)
-	cmp -s target/bindgen/web/$(CRATE)_bg.wasm target/bindgen/node/$(CRATE)_bg.wasm
+	cmp -s target/bindgen/web/$(CRATE)_bg.wasm target/bindgen/node/$(CRATE)_bg.wasm || \
+	  { echo "the web and nodejs outputs differ in their .wasm: one module cannot serve both"; exit 1; }
 	mkdir -p pkg.tmp/wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) target/bindgen/node/$(CRATE)_bg.wasm -o pkg.tmp/wasm/$(CRATE)_bg.wasm
 	cp target/bindgen/node/$(CRATE).js pkg.tmp/wasm/$(CRATE).cjs
@@ -73,6 +72,7 @@ pkg: setup
 	cp -r target/bindgen/web/snippets pkg.tmp/wasm/
 	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
 	cp -r pkg-template/. pkg.tmp/
+	cp pkg-template/index.d.ts pkg.tmp/index.d.cts
 	cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg
 	node scripts/pkg-sizes.mjs pkg
@@ -108,4 +108,4 @@ bench-quick: pkg
 	node --expose-gc bench/run.mjs --quick
 
 clean:
-	rm -rf pkg pkg.tmp target/bindgen
+	rm -rf pkg pkg.tmp target/bindgen node_modules/mcp-task-store-wasm

@@ -1440,3 +1440,20 @@ fn handles_stay_valid_while_slots_are_reused() {
     expect.extend(fresh);
     assert_eq!(fx.list_all(None, T0 + 1_000), expect);
 }
+
+#[test]
+fn not_found_by_handle_names_the_id_after_lazy_expiry() {
+    let mut store: TaskStore<String> = TaskStore::new(StoreConfig::default()).unwrap();
+    let id = TaskId::from_random_bytes([7; 16]);
+    let params = CreateParams {
+        ttl: Some(1000),
+        poll_interval: None,
+    };
+    let handle = store.create(id, params, None, 0).unwrap();
+    let err = store.result(handle, None, 1000).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("Task with ID {id} not found")),
+        "{err}"
+    );
+}

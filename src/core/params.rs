@@ -5,31 +5,44 @@ use super::StoreError;
 /// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// Renders a number for a message as JS would print it (`NaN`, `-1`, `1.5`, `Infinity`).
+/// Renders a number for a message much as JS prints it (`NaN`, `-1`, `1.5`, `Infinity`,
+/// `2.5e+300`, `1e-7`).
 ///
-/// Written with integer arithmetic only: Rust's float formatting would add some 15 KB to
-/// the wasm module for the sake of error messages.
+/// Written with integer arithmetic: Rust's float formatting would add some 15 KB to the
+/// wasm module for the sake of error messages. Integers from 1e19 up are shown in exponent
+/// form, where JS would print every digit.
 pub fn js_number(value: f64) -> String {
     if value.is_nan() {
         return "NaN".into();
     }
-    let sign = if value.is_sign_negative() && value != 0.0 {
-        "-"
-    } else {
-        ""
-    };
+    let sign = if value < 0.0 { "-" } else { "" };
     let abs = value.abs();
     if abs.is_infinite() {
         return format!("{sign}Infinity");
     }
-    if abs >= 1e19 {
-        return format!("{sign}1e{}", decimal_exponent(abs));
+    if abs >= 1e19 || (abs > 0.0 && abs < 1e-6) {
+        let mut exponent = 0i32;
+        let mut mantissa = abs;
+        while mantissa >= 10.0 {
+            mantissa /= 10.0;
+            exponent += 1;
+        }
+        while mantissa < 1.0 {
+            mantissa *= 10.0;
+            exponent -= 1;
+        }
+        let plus = if exponent >= 0 { "+" } else { "" };
+        return format!("{sign}{}e{plus}{exponent}", decimal(mantissa, 15));
     }
-    // Below 1e19 the integer part fits a u64 exactly.
-    let whole = abs.trunc();
+    format!("{sign}{}", decimal(abs, 17))
+}
+
+/// `value` (below 1e19) with at most `places` decimals, trailing zeros dropped.
+fn decimal(value: f64, places: usize) -> String {
+    let whole = value.trunc();
+    let mut frac = value - whole;
     let mut digits = String::new();
-    let mut frac = abs - whole;
-    for _ in 0..17 {
+    for _ in 0..places {
         if frac == 0.0 {
             break;
         }
@@ -41,33 +54,33 @@ pub fn js_number(value: f64) -> String {
     let digits = digits.trim_end_matches('0');
     let whole = whole as u64;
     if digits.is_empty() {
-        format!("{sign}{whole}")
+        whole.to_string()
     } else {
-        format!("{sign}{whole}.{digits}")
+        format!("{whole}.{digits}")
     }
 }
 
-fn decimal_exponent(mut abs: f64) -> u32 {
-    let mut e = 0;
-    while abs >= 10.0 {
-        abs /= 10.0;
-        e += 1;
-    }
-    e
-}
-
-/// A duration or count in milliseconds: a non-negative integer no larger than
+/// A duration in milliseconds: a non-negative integer no larger than
 /// `Number.MAX_SAFE_INTEGER`.
 pub fn millis(name: &str, value: f64) -> Result<u64, StoreError> {
+    whole(
+        name,
+        value,
+        "must be a non-negative integer number of milliseconds",
+    )
+}
+
+/// A count: a non-negative integer no larger than `Number.MAX_SAFE_INTEGER`.
+pub fn count(name: &str, value: f64) -> Result<u64, StoreError> {
+    whole(name, value, "must be a non-negative integer")
+}
+
+fn whole(name: &str, value: f64, rule: &str) -> Result<u64, StoreError> {
     if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= MAX_SAFE_INTEGER {
         // Exact: an integer in [0, 2^53) converts to u64 without loss.
         Ok(value as u64)
     } else {
-        Err(StoreError::range_error(
-            name,
-            js_number(value),
-            "must be a non-negative integer number of milliseconds",
-        ))
+        Err(StoreError::range_error(name, js_number(value), rule))
     }
 }
 
@@ -162,7 +175,9 @@ mod tests {
         assert_eq!(js_number(0.0), "0");
         assert_eq!(js_number(1.5), "1.5");
         assert_eq!(js_number(0.25), "0.25");
-        assert_eq!(js_number(1e300), "1e300");
+        assert_eq!(js_number(1e300), "1e+300");
+        assert_eq!(js_number(1e-7), "1e-7");
+        assert_eq!(js_number(-0.0), "0");
         assert_eq!(js_number(9_007_199_254_740_993.0), "9007199254740992");
     }
 

@@ -101,6 +101,13 @@ mod tests {
     }
 
     #[test]
+    fn all_statuses_are_in_declaration_order() {
+        for (i, s) in ALL_STATUSES.into_iter().enumerate() {
+            assert_eq!(s as usize, i);
+        }
+    }
+
+    #[test]
     fn terminal_statuses_move_nowhere() {
         for from in ALL_STATUSES {
             for to in ALL_STATUSES {

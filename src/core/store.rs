@@ -425,9 +425,7 @@ impl<R, V> TaskStore<R, V> {
     ) -> Result<&R, StoreError> {
         let id = id.into();
         let handle = self.find_or_err(id, session, now)?;
-        let stored = self.stored(handle).ok_or_else(|| StoreError::Internal {
-            message: "task index points at an empty slot".into(),
-        })?;
+        let stored = self.stored(handle).ok_or_else(dangling)?;
         match &stored.result {
             Some(result) => Ok(result),
             None => Err(StoreError::NoResult {
@@ -544,8 +542,14 @@ impl<R, V> TaskStore<R, V> {
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
-        self.get(id, session, now)?
-            .ok_or_else(|| StoreError::not_found(&self.label(id)))
+        // Note the id before `get` may expire the task (a handle of a removed task has none).
+        let known = match id {
+            TaskRef::Handle(handle) => self.stored(handle).map(|s| s.task.task_id),
+            TaskRef::Id(_) => None,
+        };
+        self.get(id, session, now)?.ok_or_else(|| {
+            StoreError::not_found(&known.map_or_else(|| self.label(id), |k| k.to_string()))
+        })
     }
 
     /// The task id to quote in a message.
@@ -559,9 +563,7 @@ impl<R, V> TaskStore<R, V> {
     }
 
     fn stored_ok(&mut self, handle: Handle) -> Result<&mut Stored<R, V>, StoreError> {
-        self.stored_mut(handle).ok_or_else(|| StoreError::Internal {
-            message: "task index points at an empty slot".into(),
-        })
+        self.stored_mut(handle).ok_or_else(dangling)
     }
 
     /// Records a change: moves `lastUpdatedAt` (never backwards), empties the view cache,
@@ -578,14 +580,12 @@ impl<R, V> TaskStore<R, V> {
         stored.view = None;
         if stored.task.status.is_terminal() {
             if let Some(ttl) = stored.task.ttl {
-                let old = stored.deadline.replace(now.saturating_add(ttl));
-                if let Some(at) = old {
-                    self.deadlines.remove(&(at, u64::from(handle.slot)));
+                let deadline = now.saturating_add(ttl);
+                if let Some(old) = stored.deadline.replace(deadline) {
+                    self.deadlines.remove(&(old, u64::from(handle.slot)));
                 }
-                self.deadlines.insert(
-                    (now.saturating_add(ttl), u64::from(handle.slot)),
-                    handle.slot,
-                );
+                self.deadlines
+                    .insert((deadline, u64::from(handle.slot)), handle.slot);
             }
         }
     }
@@ -631,6 +631,14 @@ impl<R, V> TaskStore<R, V> {
             log.push(stored.task.task_id);
         }
         self.free.push(slot);
+    }
+}
+
+/// The error for an index entry without its task, which the store's own bookkeeping rules
+/// out.
+fn dangling() -> StoreError {
+    StoreError::Internal {
+        message: "task index points at an empty slot".into(),
     }
 }
 

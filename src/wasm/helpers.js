@@ -1,5 +1,8 @@
 // JS helpers the wasm binding imports: work that would otherwise cross the JS/wasm
-// boundary once per property. They hold no state and no rules of the store.
+// boundary once per property or per field. No rule of the task store lives here; what
+// state there is (the reason for the last failed copy, the last formatted second) is a
+// cache of the current call. Every function here returns normally: an exception thrown
+// through wasm frames would leave the store mid-call.
 
 const PLAIN = Object.prototype;
 const MAX_DEPTH = 64;
@@ -138,7 +141,8 @@ export function makeTask(taskId, status, statusMessage, createdMs, lastUpdatedMs
 /** `Date.now()`, read from the global at call time (fake timers count); NaN if it throws. */
 export function now() {
   try {
-    return Date.now();
+    const ms = Date.now();
+    return typeof ms === 'number' ? ms : NaN;
   } catch {
     return NaN;
   }

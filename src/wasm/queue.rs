@@ -1,8 +1,10 @@
 //! `InMemoryTaskMessageQueue`: the JS class over [`crate::core::MessageQueues`].
 //!
 //! Made on its own (`new InMemoryTaskMessageQueue()`) it holds its queues itself, like the
-//! SDK's. Obtained from a store (`store.messageQueue()`) it shares the store's state, so a
-//! task's queue is dropped when the task expires or the store is cleaned up.
+//! SDK's, takes any task id, and a queue belongs to the session that first filled it.
+//! Obtained from a store (`store.messageQueue()`) it shares the store's state: it holds
+//! messages only for the store's live tasks, a session reaches a task's queue exactly when
+//! the store shows it that task, and a task's queue goes when the task does.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,12 +12,12 @@ use std::rc::Rc;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, describe, field, object};
-use super::error::settle;
+use super::args::{self, describe, field};
+use super::error::{settle, throw_on_err};
 use super::json::{object_copy, Freeze};
 use super::task_store::Inner;
 use super::timer::now;
-use crate::core::params::millis;
+use crate::core::params::count;
 use crate::core::{MessageQueues, StoreError};
 
 type Queues = MessageQueues<JsValue>;
@@ -33,10 +35,11 @@ pub struct InMemoryTaskMessageQueue {
 
 const MESSAGE_TYPES: [&str; 4] = ["request", "notification", "response", "error"];
 
-/// Checks a `QueuedMessage` (`{ type, message, timestamp }`) and copies it.
+/// Copies a `QueuedMessage` (`{ type, message, timestamp }`) and checks the copy, so what
+/// was checked is what is kept (a getter cannot answer differently the second time).
 fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
-    object("message", value)?;
-    let kind = field("message.type", value, "type")?;
+    let copy = object_copy("message", value, Freeze::No)?;
+    let kind = field("message.type", &copy, "type")?;
     if !kind
         .as_string()
         .is_some_and(|k| MESSAGE_TYPES.contains(&k.as_str()))
@@ -47,31 +50,39 @@ fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
             "must be 'request', 'notification', 'response' or 'error'",
         ));
     }
-    object(
+    args::object(
         "message.message",
-        &field("message.message", value, "message")?,
+        &field("message.message", &copy, "message")?,
     )?;
-    let stamp = field("message.timestamp", value, "timestamp")?;
-    if !stamp.as_f64().is_some_and(f64::is_finite) {
+    let stamp = field("message.timestamp", &copy, "timestamp")?;
+    if stamp.as_f64().is_none() {
         return Err(StoreError::type_error(
             "message.timestamp",
             describe(&stamp),
             "a finite number",
         ));
     }
-    object_copy("message", value, Freeze::No)
+    Ok(copy)
 }
 
+/// `maxSize`: absent or `Infinity` for no limit, else a non-negative integer.
 fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
-    if args::is_absent(value) {
-        return Ok(None);
+    match value.as_f64() {
+        _ if args::is_absent(value) => Ok(None),
+        Some(n) if n == f64::INFINITY => Ok(None),
+        Some(n) => count("maxSize", n).map(Some),
+        None => Err(StoreError::type_error(
+            "maxSize",
+            describe(value),
+            "a number",
+        )),
     }
-    let n = value
-        .as_f64()
-        .ok_or_else(|| StoreError::type_error("maxSize", describe(value), "a number"))?;
-    millis("maxSize", n).map(Some).map_err(|_| {
-        StoreError::range_error("maxSize", describe(value), "must be a non-negative integer")
-    })
+}
+
+/// What an operation does when the task is not there for the caller.
+enum IfMissing<T> {
+    Answer(T),
+    NotFound,
 }
 
 impl InMemoryTaskMessageQueue {
@@ -81,16 +92,33 @@ impl InMemoryTaskMessageQueue {
         }
     }
 
+    /// Runs `op` on the queues with the session it should apply, or answers `missing` when a
+    /// linked queue's store does not show the caller this task.
     fn with<T>(
         &self,
-        f: impl FnOnce(&mut Queues) -> Result<T, StoreError>,
+        task_id: &str,
+        session: Option<&str>,
+        missing: IfMissing<T>,
+        op: impl FnOnce(&mut Queues, Option<&str>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let busy = || StoreError::Internal {
             message: "the queue was called from inside one of its own calls".into(),
         };
         match &self.backing {
-            Backing::Own(queues) => f(&mut *queues.try_borrow_mut().map_err(|_| busy())?),
-            Backing::Store(inner) => f(inner.try_borrow_mut().map_err(|_| busy())?.queues(now())),
+            Backing::Own(queues) => op(&mut *queues.try_borrow_mut().map_err(|_| busy())?, session),
+            Backing::Store(inner) => {
+                let mut inner = inner.try_borrow_mut().map_err(|_| busy())?;
+                match inner.visible_queues(task_id, session, now())? {
+                    // The store has checked the session; the queue need not.
+                    Some(queues) => op(queues, None),
+                    None => match missing {
+                        IfMissing::Answer(value) => Ok(value),
+                        IfMissing::NotFound => Err(StoreError::NotFound {
+                            task_id: crate::core::error::quote_input(task_id),
+                        }),
+                    },
+                }
+            }
         }
     }
 }
@@ -122,7 +150,9 @@ impl InMemoryTaskMessageQueue {
             let session = args::opt_string("sessionId", &session_id)?;
             let max = max_size_arg(&max_size)?;
             let copy = queued_message(&message)?;
-            self.with(|q| q.enqueue(&id, copy, session.as_deref(), max))?;
+            self.with(&id, session.as_deref(), IfMissing::NotFound, |q, s| {
+                q.enqueue(&id, copy, s, max)
+            })?;
             Ok(JsValue::UNDEFINED)
         })())
     }
@@ -138,9 +168,10 @@ impl InMemoryTaskMessageQueue {
         settle((|| {
             let id = args::string("taskId", &task_id)?;
             let session = args::opt_string("sessionId", &session_id)?;
-            Ok(self
-                .with(|q| q.dequeue(&id, session.as_deref()))?
-                .unwrap_or(JsValue::UNDEFINED))
+            let message = self.with(&id, session.as_deref(), IfMissing::Answer(None), |q, s| {
+                q.dequeue(&id, s)
+            })?;
+            Ok(message.unwrap_or(JsValue::UNDEFINED))
         })())
     }
 
@@ -155,7 +186,12 @@ impl InMemoryTaskMessageQueue {
         settle((|| {
             let id = args::string("taskId", &task_id)?;
             let session = args::opt_string("sessionId", &session_id)?;
-            let all = self.with(|q| q.dequeue_all(&id, session.as_deref()))?;
+            let all = self.with(
+                &id,
+                session.as_deref(),
+                IfMissing::Answer(Vec::new()),
+                |q, s| q.dequeue_all(&id, s),
+            )?;
             Ok(all.into_iter().collect::<Array>().into())
         })())
     }
@@ -163,8 +199,16 @@ impl InMemoryTaskMessageQueue {
     /// How many tasks have messages waiting (drained queues are freed).
     #[wasm_bindgen(getter, js_name = queueCount)]
     pub fn queue_count(&self) -> Result<u32, JsValue> {
-        self.with(|q| Ok(q.task_count() as u32))
-            .map_err(|e| super::error::to_js_error(&e))
+        let count = match &self.backing {
+            Backing::Own(queues) => queues.try_borrow().ok().map(|q| q.task_count()),
+            Backing::Store(inner) => inner
+                .try_borrow_mut()
+                .ok()
+                .map(|mut i| i.queue_count(now())),
+        };
+        throw_on_err(count.map(|n| n as u32).ok_or_else(|| StoreError::Internal {
+            message: "the queue was called from inside one of its own calls".into(),
+        }))
     }
 }
 

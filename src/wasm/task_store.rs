@@ -5,7 +5,7 @@
 //! Arguments are checked and results copied before the store is borrowed, so user code
 //! (a getter, say) can never run while the store is mid-change.
 //!
-//! Crossing the boundary is what costs (see `shared/BOUNDARY-COSTS.md`), so task ids are
+//! Crossing the boundary is what costs (strings and objects far more than calls), so task ids are
 //! looked up in a JS `Map` from id to slot (the id string never enters wasm memory on the
 //! hot path), Task objects are built once per change and kept, and results stay JS values.
 
@@ -107,11 +107,24 @@ impl Inner {
         }
     }
 
-    /// The linked message queues, made on first use.
-    pub(super) fn queues(&mut self, now: u64) -> &mut MessageQueues<JsValue> {
+    /// The linked message queues if the store shows `session` the live task `task_id`
+    /// (made on first use); `None` otherwise.
+    pub(super) fn visible_queues(
+        &mut self,
+        task_id: &str,
+        session: Option<&str>,
+        now: u64,
+    ) -> Result<Option<&mut MessageQueues<JsValue>>, StoreError> {
+        let visible = self.store.get(task_id, session, now)?.is_some();
+        self.settle_up(now);
+        Ok(visible.then(|| self.queues.get_or_insert_with(MessageQueues::default)))
+    }
+
+    /// Tasks with messages waiting in the linked queues (expired tasks' queues dropped).
+    pub(super) fn queue_count(&mut self, now: u64) -> usize {
         self.store.expire(now);
         self.settle_up(now);
-        self.queues.get_or_insert_with(MessageQueues::default)
+        self.queues.as_ref().map_or(0, MessageQueues::task_count)
     }
 
     /// Looks a task id up in the index (no copy of the string into wasm memory).
@@ -159,8 +172,6 @@ impl Inner {
 #[wasm_bindgen]
 pub struct InMemoryTaskStore {
     inner: Rc<RefCell<Inner>>,
-    // Owns the timer callback; dropping the store drops it after clearing the timer.
-    _on_timer: Closure<dyn FnMut()>,
 }
 
 const OPTIONS: [&str; 4] = ["pageSize", "defaultPollInterval", "minTtl", "maxTtl"];
@@ -172,30 +183,46 @@ fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
     }
     object("options", options)?;
     only_known_keys("options", options, &OPTIONS)?;
-    if let Some(n) = args::opt_millis(
-        "options.pageSize",
-        &field("options.pageSize", options, "pageSize")?,
-    )? {
+    let read = |key: &str| {
+        let name = format!("options.{key}");
+        let value = field(&name, options, key)?;
+        if is_absent(&value) {
+            return Ok(None);
+        }
+        let n = value
+            .as_f64()
+            .ok_or_else(|| StoreError::type_error(name.as_str(), describe(&value), "a number"))?;
+        let whole = if key == "pageSize" {
+            params::count
+        } else {
+            params::millis
+        };
+        whole(&name, n).map(Some)
+    };
+    if let Some(n) = read("pageSize")? {
         config.page_size = usize::try_from(n).unwrap_or(usize::MAX);
     }
-    let poll = field(
-        "options.defaultPollInterval",
-        options,
-        "defaultPollInterval",
-    )?;
-    if let Some(n) = args::opt_millis("options.defaultPollInterval", &poll)? {
+    if let Some(n) = read("defaultPollInterval")? {
         config.default_poll_interval = n;
     }
-    if let Some(n) = args::opt_millis(
-        "options.minTtl",
-        &field("options.minTtl", options, "minTtl")?,
-    )? {
+    if let Some(n) = read("minTtl")? {
         config.min_ttl = n;
     }
-    config.max_ttl = args::opt_millis(
-        "options.maxTtl",
-        &field("options.maxTtl", options, "maxTtl")?,
-    )?;
+    config.max_ttl = read("maxTtl")?;
+    config.validate().map_err(|err| match err {
+        StoreError::InvalidParam {
+            name,
+            value,
+            rule,
+            class,
+        } => StoreError::InvalidParam {
+            name: format!("options.{name}"),
+            value,
+            rule,
+            class,
+        },
+        other => other,
+    })?;
     Ok(config)
 }
 
@@ -272,6 +299,9 @@ impl InMemoryTaskStore {
             on_timer: None,
             queues: None,
         }));
+        // The callback belongs to the JS garbage collector (`into_js_value`), so a timer that
+        // outlives the store (fake timers that never clear a real handle) still finds a
+        // live function; it holds the store weakly and does nothing once the store is gone.
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
         let on_timer = Closure::<dyn FnMut()>::new(move || {
             let Some(inner) = weak.upgrade() else { return };
@@ -282,14 +312,12 @@ impl InMemoryTaskStore {
             inner.timer.fired();
             inner.store.expire(t);
             inner.settle_up(t);
-        });
-        if let Ok(mut state) = inner.try_borrow_mut() {
-            state.on_timer = Some(on_timer.as_ref().unchecked_ref::<Function>().clone());
-        }
-        Ok(InMemoryTaskStore {
-            inner,
-            _on_timer: on_timer,
         })
+        .into_js_value();
+        if let Ok(mut state) = inner.try_borrow_mut() {
+            state.on_timer = Some(on_timer.unchecked_into());
+        }
+        Ok(InMemoryTaskStore { inner })
     }
 
     fn with<T>(
@@ -466,6 +494,8 @@ impl InMemoryTaskStore {
             inner.store.clear();
             inner.store.drain_removed();
             inner.index.clear();
+            inner.slot_ids.clear();
+            inner.sessions = SessionCache::default();
             if let Some(queues) = inner.queues.as_mut() {
                 queues.clear();
             }

@@ -34,12 +34,11 @@ thread_local! {
 }
 
 fn status_value(status: TaskStatus) -> JsValue {
+    // ALL_STATUSES lists the variants in declaration order.
     STATUSES.with(|all| {
-        ALL_STATUSES
-            .iter()
-            .zip(all)
-            .find(|(s, _)| **s == status)
-            .map_or(JsValue::UNDEFINED, |(_, v)| v.clone())
+        all.get(status as usize)
+            .cloned()
+            .unwrap_or(JsValue::UNDEFINED)
     })
 }
 

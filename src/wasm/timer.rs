@@ -21,11 +21,16 @@ extern "C" {
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
-/// `Date.now()` as milliseconds since the epoch (0 for a clock before 1970 or a broken one).
+/// The last millisecond of year 9999: the largest instant an ISO 8601 timestamp of the
+/// spec's shape can hold, so a clock past it reads as it.
+const MAX_NOW: Millis = 253_402_300_799_999;
+
+/// `Date.now()` as milliseconds since the epoch: 0 for a clock before 1970 or a broken
+/// one, at most the end of year 9999.
 pub fn now() -> Millis {
     let ms = date_now();
     if ms.is_finite() && ms > 0.0 {
-        ms as Millis
+        (ms as Millis).min(MAX_NOW)
     } else {
         0
     }
@@ -47,7 +52,9 @@ impl Timer {
     /// when it fires; in Node the timer is `unref`'d so it never keeps the process alive.
     pub fn arm(&mut self, deadline: Option<Millis>, now: Millis, callback: &Function) {
         let Some(deadline) = deadline else { return };
-        if self.fires_at.is_some_and(|at| at <= deadline) {
+        // A timer already due to fire by then will do; one overdue (its callback lost to
+        // abandoned fake timers, say) is replaced.
+        if self.fires_at.is_some_and(|at| at <= deadline && at >= now) {
             return;
         }
         self.cancel();

@@ -220,9 +220,10 @@ test('linked queue (store.messageQueue()): every call returns a view of the same
   assert.equal(q2.queueCount, 1);
   assert.deepStrictEqual(await q2.dequeue(taskId), m);
   assert.equal(q1.queueCount, 0);
-  // Like the standalone queue, it takes ids the store does not hold (the SDK queues replies for related tasks).
-  await q1.enqueue('not-a-task', m);
-  assert.deepStrictEqual(await q2.dequeueAll('not-a-task'), [m]);
+  // Unlike a standalone queue, it holds messages only for the store's live tasks.
+  await rejectsWith(() => q1.enqueue('not-a-task', m), { startsWith: 'Task with ID not-a-task not found' });
+  assert.deepStrictEqual(await q2.dequeueAll('not-a-task'), []);
+  assert.equal(await q2.dequeue('not-a-task'), undefined);
 });
 
 test('linked queue: a task\'s queue is dropped when the task expires (clock jump, before any timer fires)', async (t) => {
@@ -274,14 +275,16 @@ test('linked queue: cleanup() drops every queue', async (t) => {
   const store = makeStore(t);
   const q = store.messageQueue();
   const a = await store.createTask({}, 1, REQ, 'S');
+  const b = await store.createTask({}, 2, REQ);
   await q.enqueue(a.taskId, msg(), 'S');
-  await q.enqueue('unrelated', msg());
+  await q.enqueue(b.taskId, msg());
   assert.equal(q.queueCount, 2);
   store.cleanup();
   assert.equal(q.queueCount, 0);
   assert.equal(await q.dequeue(a.taskId, 'S'), undefined);
   // Still usable afterwards.
-  await q.enqueue('again', msg());
+  const c = await store.createTask({}, 3, REQ);
+  await q.enqueue(c.taskId, msg());
   assert.equal(q.queueCount, 1);
 });
 
@@ -295,6 +298,22 @@ test('linked queue: the same checks and session rule as a standalone queue', asy
   await rejectsWith(() => q.enqueue(taskId, { type: 'x', message: {}, timestamp: 1 }), { cls: RangeError, code: -32602, includes: 'message.type' });
   assert.equal(await q.dequeue(taskId, 'B'), undefined);
   assert.equal((await q.dequeueAll(taskId, 'A')).length, 1);
+});
+
+test('linked queue: a session reaches a task\'s queue exactly when the store shows it the task', async (t) => {
+  const store = makeStore(t);
+  const q = store.messageQueue();
+  // An unowned task is visible to every session, so its queue is too, whoever filled it first.
+  const open = (await store.createTask({}, 1, REQ)).taskId;
+  await q.enqueue(open, msg(), 'A');
+  await q.enqueue(open, msg(), 'B');
+  assert.equal((await q.dequeueAll(open, 'C')).length, 2);
+  // A's own task: B can neither fill nor drain it; calls without a session can.
+  const mine = (await store.createTask({}, 2, REQ, 'A')).taskId;
+  await rejectsWith(() => q.enqueue(mine, msg(), 'B'), { startsWith: `Task with ID ${mine} not found` });
+  await q.enqueue(mine, msg());
+  assert.equal(await q.dequeue(mine, 'B'), undefined);
+  assert.equal((await q.dequeueAll(mine)).length, 1);
 });
 
 test('a linked queue keeps working after store.free() (it shares the store state)', async () => {
