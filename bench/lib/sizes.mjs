@@ -62,8 +62,10 @@ function moduleGraph(entry) {
 export function packageSizes(root, pkg = join(root, 'pkg')) {
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   const dot = manifest.exports['.'];
-  const nodeEntry = resolve(pkg, dot.node?.import ?? dot.import ?? manifest.main);
-  const browserEntry = resolve(pkg, dot.browser ?? manifest.browser ?? dot.default);
+  // A condition's target is a path, or an object of nested conditions ({ types, default }).
+  const target = (t) => (typeof t === 'string' || t === undefined ? t : t.default);
+  const nodeEntry = resolve(pkg, target(dot.node?.import) ?? target(dot.import) ?? manifest.main);
+  const browserEntry = resolve(pkg, target(dot.browser) ?? manifest.browser ?? target(dot.default));
   const sdkEntry = fileURLToPath(import.meta.resolve(SPECIFIERS.sdk));
   const sizes = {
     oursNode: tally(moduleGraph(nodeEntry), root),

@@ -24,7 +24,9 @@ export function ourSpecifier() {
   if (!dir) return SPECIFIERS.ours;
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const dot = manifest.exports['.'];
-  return pathToFileURL(join(dir, dot.node?.import ?? dot.import ?? manifest.main)).href;
+  // A condition's target is a path, or an object of nested conditions ({ types, default }).
+  const target = (t) => (typeof t === 'string' || t === undefined ? t : t.default);
+  return pathToFileURL(join(dir, target(dot.node?.import) ?? target(dot.import) ?? manifest.main)).href;
 }
 
 /** Display names. */

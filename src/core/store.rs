@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::task::IdHashBuilder;
 use super::{cursor, params, Millis, Outcome, StoreConfig, StoreError, Task, TaskId, TaskStatus};
 
 /// A reference to a stored task, valid until that task is removed.
@@ -184,7 +185,7 @@ pub struct TaskStore<R, V = ()> {
     config: StoreConfig,
     slots: Vec<Option<Stored<R, V>>>,
     free: Vec<u32>,
-    ids: HashMap<TaskId, u32>,
+    ids: HashMap<TaskId, u32, IdHashBuilder>,
     /// Creation order: every task under `(EVERYONE, seq)` and under `(owner, seq)`.
     order: BTreeMap<(u64, u64), u32>,
     /// Expiry schedule: `(deadline, slot)` → slot. One map type for both indexes keeps
@@ -201,7 +202,7 @@ impl<R, V> Default for TaskStore<R, V> {
             config: StoreConfig::default(),
             slots: Vec::new(),
             free: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             order: BTreeMap::new(),
             deadlines: BTreeMap::new(),
             sessions: Sessions::default(),

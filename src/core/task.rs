@@ -37,6 +37,30 @@ impl fmt::Display for TaskId {
     }
 }
 
+/// Hashes a [`TaskId`] by its own bits. Store ids are random (version 4 UUIDs), so their
+/// bytes are already as well spread as any hash; SipHash on top would only cost time.
+/// Only for maps keyed by ids this store made: an attacker who chose the keys could
+/// collide them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(29) ^ u64::from_le_bytes(word);
+        }
+    }
+}
+
+/// Builds [`IdHasher`]s.
+pub type IdHashBuilder = std::hash::BuildHasherDefault<IdHasher>;
+
 /// Draws task ids from the random source in batches, so making an id costs one call into
 /// the system (or `crypto.getRandomValues`) per batch rather than per task.
 #[derive(Debug, Default)]

@@ -127,15 +127,19 @@ function iso(ms) {
 
 /**
  * The wire Task object, fields in the spec's order; `statusMessage` only when set.
- * Timestamps arrive as milliseconds and are formatted here, which is cheaper than decoding
- * strings out of wasm memory.
+ * `createdAt` comes made (once per task); `lastUpdatedAt` arrives as milliseconds and is
+ * formatted here, which is cheaper than decoding a string out of wasm memory.
  */
-export function makeTask(taskId, status, statusMessage, createdMs, lastUpdatedMs, ttl, pollInterval) {
-  const createdAt = iso(createdMs);
+export function makeTask(taskId, status, statusMessage, createdAt, createdMs, lastUpdatedMs, ttl, pollInterval) {
   const lastUpdatedAt = lastUpdatedMs === createdMs ? createdAt : iso(lastUpdatedMs);
   return statusMessage === undefined
     ? { taskId, status, createdAt, lastUpdatedAt, ttl, pollInterval }
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
+}
+
+/** An instant as an ISO 8601 string. */
+export function isoTime(ms) {
+  return iso(ms);
 }
 
 /** `Date.now()`, read from the global at call time (fake timers count); NaN if it throws. */

@@ -20,7 +20,7 @@ use super::args::{self, describe, field, is_absent, object, only_known_keys};
 use super::error::{settle, throw_on_err};
 use super::json::{object_copy, Freeze};
 use super::queue::InMemoryTaskMessageQueue;
-use super::task_view::{resolve_copy, resolve_page, task_object};
+use super::task_view::{iso_time, resolve_copy, resolve_page, task_object};
 use super::timer::{now, Timer};
 use crate::core::params;
 use crate::core::{
@@ -38,12 +38,19 @@ pub(super) struct Inner {
     /// Task id string → slot, exactly the live tasks (kept in step with the core's
     /// removal log after every call).
     index: Map,
-    /// Slot → the task id as a JS string, made once per task.
-    slot_ids: Vec<JsValue>,
+    /// Slot → the strings of a task that never change, made once per task.
+    slot_strings: Vec<TaskStrings>,
     sessions: SessionCache,
     timer: Timer,
     on_timer: Option<Function>,
     queues: Option<MessageQueues<JsValue>>,
+}
+
+/// A task's id and `createdAt` as JS strings.
+#[derive(Clone)]
+struct TaskStrings {
+    id: JsValue,
+    created_at: JsValue,
 }
 
 /// Session ids seen recently, so a session string is copied into wasm memory once rather
@@ -146,11 +153,14 @@ impl Inner {
         if let Some(view) = stored.view_mut() {
             return Ok(view.clone());
         }
-        let id = match self.slot_ids.get(handle.slot() as usize) {
-            Some(id) if id.is_string() => id.clone(),
-            _ => JsValue::from_str(&stored.task().task_id.to_string()),
+        let strings = match self.slot_strings.get(handle.slot() as usize) {
+            Some(known) if !known.id.is_undefined() => known.clone(),
+            _ => TaskStrings {
+                id: JsValue::from_str(&stored.task().task_id.to_string()),
+                created_at: iso_time(stored.task().created_at as f64),
+            },
         };
-        let built = task_object(stored.task(), &id);
+        let built = task_object(stored.task(), &strings.id, &strings.created_at);
         *stored.view_mut() = Some(built.clone());
         Ok(built)
     }
@@ -293,7 +303,7 @@ impl InMemoryTaskStore {
             store,
             ids: IdSource::default(),
             index: Map::new(),
-            slot_ids: Vec::new(),
+            slot_strings: Vec::new(),
             sessions: SessionCache::default(),
             timer: Timer::default(),
             on_timer: None,
@@ -360,14 +370,21 @@ impl InMemoryTaskStore {
             let handle = inner
                 .store
                 .create(id, params, inner.sessions.name(session), t)?;
-            let id_value = JsValue::from_str(&id.to_string());
-            inner.index.set(&id_value, &JsValue::from(handle.slot()));
+            let strings = TaskStrings {
+                id: JsValue::from_str(&id.to_string()),
+                created_at: iso_time(t as f64),
+            };
+            inner.index.set(&strings.id, &JsValue::from(handle.slot()));
             let slot = handle.slot() as usize;
-            if inner.slot_ids.len() <= slot {
-                inner.slot_ids.resize(slot + 1, JsValue::UNDEFINED);
+            if inner.slot_strings.len() <= slot {
+                let blank = TaskStrings {
+                    id: JsValue::UNDEFINED,
+                    created_at: JsValue::UNDEFINED,
+                };
+                inner.slot_strings.resize(slot + 1, blank);
             }
-            if let Some(place) = inner.slot_ids.get_mut(slot) {
-                *place = id_value;
+            if let Some(place) = inner.slot_strings.get_mut(slot) {
+                *place = strings;
             }
             inner.view(handle)
         }))
@@ -494,7 +511,7 @@ impl InMemoryTaskStore {
             inner.store.clear();
             inner.store.drain_removed();
             inner.index.clear();
-            inner.slot_ids.clear();
+            inner.slot_strings.clear();
             inner.sessions = SessionCache::default();
             if let Some(queues) = inner.queues.as_mut() {
                 queues.clear();

@@ -13,11 +13,15 @@ extern "C" {
         task_id: &JsValue,
         status: &JsValue,
         status_message: &JsValue,
+        created_at: &JsValue,
         created_ms: f64,
         last_updated_ms: f64,
         ttl: &JsValue,
         poll_interval: f64,
     ) -> JsValue;
+    /// An instant as an ISO 8601 string (`2025-11-25T10:30:00.000Z`).
+    #[wasm_bindgen(js_name = isoTime)]
+    pub fn iso_time(ms: f64) -> JsValue;
     /// A shallow copy of a cached Task object.
     #[wasm_bindgen(js_name = shallowCopy)]
     pub fn shallow_copy(task: &JsValue) -> JsValue;
@@ -43,8 +47,9 @@ fn status_value(status: TaskStatus) -> JsValue {
 }
 
 /// The wire `Task` object: `taskId`, `status`, `statusMessage` (only when set),
-/// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`.
-pub fn task_object(task: &Task, task_id: &JsValue) -> JsValue {
+/// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`. The id and
+/// `createdAt` strings are made once per task and passed in.
+pub fn task_object(task: &Task, task_id: &JsValue, created_at: &JsValue) -> JsValue {
     let message = task
         .status_message
         .as_deref()
@@ -54,6 +59,7 @@ pub fn task_object(task: &Task, task_id: &JsValue) -> JsValue {
         task_id,
         &status_value(task.status),
         &message,
+        created_at,
         task.created_at as f64,
         task.last_updated_at as f64,
         &ttl,
