@@ -137,6 +137,12 @@ export function makeTask(taskId, status, statusMessage, createdAt, createdMs, la
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
 }
 
+/** The number `map` holds for `key`, or -1 (the binding's maps hold slot numbers). */
+export function numberAt(map, key) {
+  const n = map.get(key);
+  return n === undefined ? -1 : n;
+}
+
 /** An instant as an ISO 8601 string. */
 export function isoTime(ms) {
   return iso(ms);

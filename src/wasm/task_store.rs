@@ -28,6 +28,20 @@ use crate::core::{
     TaskStatus, TaskStore,
 };
 
+#[wasm_bindgen(module = "/src/wasm/helpers.js")]
+extern "C" {
+    /// `map.get(key)` as a number, -1 if absent: no `JsValue` to inspect afterwards, which
+    /// would cost more than the lookup itself.
+    #[wasm_bindgen(js_name = numberAt)]
+    fn number_at_or_minus_one(map: &Map, key: &JsValue) -> f64;
+}
+
+/// The number `map` holds for `key`, if any (our maps hold only non-negative numbers).
+fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
+    let n = number_at_or_minus_one(map, key);
+    (n >= 0.0).then_some(n)
+}
+
 /// Results and cached Task objects stay JS values.
 type Store = TaskStore<JsValue, JsValue>;
 
@@ -70,7 +84,7 @@ impl SessionCache {
         if args::is_absent(value) {
             return Ok(None);
         }
-        if let Some(i) = self.index.get(value).as_f64() {
+        if let Some(i) = number_at(&self.index, value) {
             return Ok(Some(i as usize));
         }
         let name = args::string("sessionId", value)?;
@@ -136,7 +150,7 @@ impl Inner {
 
     /// Looks a task id up in the index (no copy of the string into wasm memory).
     fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
-        match self.index.get(task_id).as_f64() {
+        match number_at(&self.index, task_id) {
             Some(slot) => Ok(Key::Slot(slot as u32)),
             None => args::string("taskId", task_id).map(Key::Text),
         }
