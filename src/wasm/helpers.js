@@ -137,6 +137,14 @@ export function makeTask(taskId, status, statusMessage, createdAt, createdMs, la
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
 }
 
+// The spec's status names, in the order of the core's ALL_STATUSES.
+const STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'];
+
+/** The place of a status name in STATUSES: -1 for another string, -2 for a non-string. */
+export function statusIndex(value) {
+  return typeof value === 'string' ? STATUSES.indexOf(value) : -2;
+}
+
 /** The number `map` holds for `key`, or -1 (the binding's maps hold slot numbers). */
 export function numberAt(map, key) {
   const n = map.get(key);

@@ -24,12 +24,16 @@ use super::task_view::{iso_time, resolve_copy, resolve_page, task_object};
 use super::timer::{now, Timer};
 use crate::core::params;
 use crate::core::{
-    CreateParams, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError, TaskRef,
-    TaskStatus, TaskStore,
+    CreateParams, ErrorClass, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError,
+    TaskRef, TaskStatus, TaskStore, ALL_STATUSES,
 };
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
+    /// The place of a status name in `ALL_STATUSES`: -1 for another string, -2 for a
+    /// non-string.
+    #[wasm_bindgen(js_name = statusIndex)]
+    fn status_index(value: &JsValue) -> f64;
     /// `map.get(key)` as a number, -1 if absent: no `JsValue` to inspect afterwards, which
     /// would cost more than the lookup itself.
     #[wasm_bindgen(js_name = numberAt)]
@@ -258,21 +262,38 @@ fn resolve_task(outcome: Result<JsValue, StoreError>) -> Promise {
     }
 }
 
+/// A status argument, matched in JS (no copy of the string into wasm memory).
 fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
-    let text = args::string("status", value)?;
-    TaskStatus::from_wire(&text).ok_or_else(|| {
-        StoreError::range_error(
+    let index = status_index(value);
+    if index == -2.0 {
+        return Err(StoreError::type_error(
             "status",
             describe(value),
-            "must be one of 'working', 'input_required', 'completed', 'failed', 'cancelled'",
-        )
-    })
+            "a string",
+        ));
+    }
+    usize::try_from(index as i64)
+        .ok()
+        .and_then(|i| ALL_STATUSES.get(i).copied())
+        .ok_or_else(|| {
+            StoreError::range_error(
+                "status",
+                describe(value),
+                "must be one of 'working', 'input_required', 'completed', 'failed', 'cancelled'",
+            )
+        })
 }
 
 fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
-    match args::string("status", value)?.as_str() {
-        "completed" => Ok(Outcome::Completed),
-        "failed" => Ok(Outcome::Failed),
+    match status_arg(value) {
+        Ok(TaskStatus::Completed) => Ok(Outcome::Completed),
+        Ok(TaskStatus::Failed) => Ok(Outcome::Failed),
+        Err(
+            err @ StoreError::InvalidParam {
+                class: ErrorClass::TypeError,
+                ..
+            },
+        ) => Err(err),
         _ => Err(StoreError::range_error(
             "status",
             describe(value),

@@ -352,3 +352,20 @@ async fn linked_queue_is_dropped_with_its_task() {
     st.cleanup().expect("cleanup");
     assert_eq!(q.queue_count().ok(), Some(0));
 }
+
+#[wasm_bindgen_test]
+async fn every_status_name_is_understood() {
+    let st = store();
+    for status in mcp_task_store_wasm::core::ALL_STATUSES {
+        let id = create(&st, "{}", NO).await;
+        ok(st.update_task_status(s(&id), s(status.as_str()), NO, NO)).await;
+        let task = ok(st.get_task(s(&id), NO)).await;
+        assert_eq!(
+            get(&task, "status").as_string().as_deref(),
+            Some(status.as_str())
+        );
+    }
+    let id = create(&st, "{}", NO).await;
+    let (class, _, _) = err(st.store_task_result(s(&id), JsValue::from(1), js("{}"), NO)).await;
+    assert_eq!(class, "TypeError");
+}
