@@ -92,10 +92,12 @@ const QUOTE_MAX: usize = 120;
 
 /// Shortens caller input for a message: at most 120 characters, then `…`.
 pub fn quote_input(text: &str) -> String {
-    match text.char_indices().nth(QUOTE_MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(QUOTE_MAX).collect();
+    if chars.next().is_some() {
+        out.push('…');
     }
+    out
 }
 
 impl StoreError {

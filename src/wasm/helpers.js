@@ -7,7 +7,7 @@
 const PLAIN = Object.prototype;
 const MAX_DEPTH = 64;
 
-// Why the last copyJson failed: [path, offending value, rule, 'type' | 'range'].
+// Why the last copyJson failed: [path, offending value, rule, 'type' | 'range' | 'read'].
 let failure = null;
 // Where the walk is reading, for an exception thrown by a getter or a Proxy.
 let reading = '';
@@ -99,7 +99,7 @@ export function copyJson(value, name, freeze) {
     }
     return copyValue(value, name, freeze, []);
   } catch (thrown) {
-    return fail(reading, undefined, `expected a readable value; reading it threw: ${messageOf(thrown)}`, 'type');
+    return fail(reading, undefined, `expected a readable value; reading it threw: ${messageOf(thrown)}`, 'read');
   }
 }
 

@@ -47,7 +47,8 @@ pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValu
     }
 }
 
-/// The error for the last failed copy: `[path, value, rule, 'type' | 'range']`.
+/// The error for the last failed copy: `[path, value, rule, 'type' | 'range' | 'read']`
+/// ('read': reading the value threw, a TypeError).
 fn failure() -> StoreError {
     let parts = json_failure();
     if !super::args::is_array(&parts) {
@@ -65,7 +66,7 @@ fn failure() -> StoreError {
     StoreError::InvalidParam {
         name: text(0),
         value: match parts.get(1) {
-            v if v.is_undefined() && text(2).contains("threw") => "a property".into(),
+            _ if text(3) == "read" => "a property".into(),
             v => describe(&v),
         },
         rule: text(2),
