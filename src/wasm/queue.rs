@@ -92,25 +92,33 @@ impl InMemoryTaskMessageQueue {
         }
     }
 
-    /// Runs `op` on the queues with the session it should apply, or answers `missing` when a
-    /// linked queue's store does not show the caller this task.
+    /// Reads the `taskId` and `sessionId` arguments and runs `op` on the queues with the
+    /// task id and the session it should apply, or answers `missing` when a linked queue's
+    /// store does not show the caller this task.
     fn with<T>(
         &self,
-        task_id: &str,
-        session: Option<&str>,
+        task_id: &JsValue,
+        session_id: &JsValue,
         missing: IfMissing<T>,
-        op: impl FnOnce(&mut Queues, Option<&str>) -> Result<T, StoreError>,
+        op: impl FnOnce(&mut Queues, &str, Option<&str>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        let task_id = args::string("taskId", task_id)?;
+        let session = args::opt_string("sessionId", session_id)?;
+        let (task_id, session) = (task_id.as_str(), session.as_deref());
         let busy = || StoreError::Internal {
             message: "the queue was called from inside one of its own calls".into(),
         };
         match &self.backing {
-            Backing::Own(queues) => op(&mut *queues.try_borrow_mut().map_err(|_| busy())?, session),
+            Backing::Own(queues) => op(
+                &mut *queues.try_borrow_mut().map_err(|_| busy())?,
+                task_id,
+                session,
+            ),
             Backing::Store(inner) => {
                 let mut inner = inner.try_borrow_mut().map_err(|_| busy())?;
                 match inner.visible_queues(task_id, session, now())? {
                     // The store has checked the session; the queue need not.
-                    Some(queues) => op(queues, None),
+                    Some(queues) => op(queues, task_id, None),
                     None => match missing {
                         IfMissing::Answer(value) => Ok(value),
                         IfMissing::NotFound => Err(StoreError::NotFound {
@@ -146,12 +154,10 @@ impl InMemoryTaskMessageQueue {
         max_size: JsValue,
     ) -> Promise {
         settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let session = args::opt_string("sessionId", &session_id)?;
             let max = max_size_arg(&max_size)?;
             let copy = queued_message(&message)?;
-            self.with(&id, session.as_deref(), IfMissing::NotFound, |q, s| {
-                q.enqueue(&id, copy, s, max)
+            self.with(&task_id, &session_id, IfMissing::NotFound, |q, id, s| {
+                q.enqueue(id, copy, s, max)
             })?;
             Ok(JsValue::UNDEFINED)
         })())
@@ -165,14 +171,13 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            let message = self.with(&id, session.as_deref(), IfMissing::Answer(None), |q, s| {
-                q.dequeue(&id, s)
-            })?;
-            Ok(message.unwrap_or(JsValue::UNDEFINED))
-        })())
+        let message = self.with(
+            &task_id,
+            &session_id,
+            IfMissing::Answer(None),
+            |q, id, s| q.dequeue(id, s),
+        );
+        settle(message.map(|m| m.unwrap_or(JsValue::UNDEFINED)))
     }
 
     /// Takes every message of a task's queue, oldest first.
@@ -183,17 +188,13 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        settle((|| {
-            let id = args::string("taskId", &task_id)?;
-            let session = args::opt_string("sessionId", &session_id)?;
-            let all = self.with(
-                &id,
-                session.as_deref(),
-                IfMissing::Answer(Vec::new()),
-                |q, s| q.dequeue_all(&id, s),
-            )?;
-            Ok(all.into_iter().collect::<Array>().into())
-        })())
+        let all = self.with(
+            &task_id,
+            &session_id,
+            IfMissing::Answer(Vec::new()),
+            |q, id, s| q.dequeue_all(id, s),
+        );
+        settle(all.map(|all| all.into_iter().collect::<Array>().into()))
     }
 
     /// How many tasks have messages waiting (drained queues are freed).
