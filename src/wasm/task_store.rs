@@ -5,9 +5,10 @@
 //! Arguments are checked and results copied before the store is borrowed, so user code
 //! (a getter, say) can never run while the store is mid-change.
 //!
-//! Crossing the boundary is what costs (strings and objects far more than calls), so task ids are
-//! looked up in a JS `Map` from id to slot (the id string never enters wasm memory on the
-//! hot path), Task objects are built once per change and kept, and results stay JS values.
+//! Crossing the boundary is what costs (strings and objects far more than calls), so task
+//! ids are looked up in a JS `Map` from id to slot (the id string never enters wasm memory
+//! on the hot path), session ids are cached the same way, Task objects are built once per
+//! change and kept, and results stay JS values.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
