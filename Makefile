@@ -29,8 +29,11 @@ setup-rust:
 	    cargo install --version "$(BINDGEN_VERSION)" wasm-bindgen-cli; fi
 	@command -v wasm-pack >/dev/null || { echo "installing wasm-pack (about 3 minutes)"; cargo install --locked wasm-pack; }
 
-setup-node:
-	@test -x $(WASM_OPT) -a -d node_modules/@modelcontextprotocol/sdk || npm ci --no-audit --no-fund
+setup-node: node_modules/.package-lock.json
+
+# npm ci again whenever the lockfile changes (npm writes node_modules/.package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 setup-chrome:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
