@@ -3,7 +3,7 @@
 //! The clock is always passed in by hand and ids come from a counter, so every test is
 //! deterministic.
 
-use mcp_task_store_wasm::core::*;
+use mcp_task_store_core::*;
 
 /// Start of the test clock (2025-11-25T10:30:00.000Z).
 const T0: Millis = 1_764_066_600_000;
@@ -630,9 +630,9 @@ fn empty_session_is_rejected_not_read_as_none() {
     let s = &mut fx.store;
     let check = |r: Result<(), StoreError>| {
         let err = r.unwrap_err();
-        assert!(matches!(err, StoreError::InvalidParam { ref name, .. } if name == "sessionId"));
+        assert!(matches!(err, StoreError::InvalidParam { ref param, .. } if *param == Param::SessionId));
         assert_eq!(err.code(), INVALID_PARAMS);
-        assert_eq!(err.class(), ErrorClass::RangeError);
+        assert_eq!(err.kind(), ErrorKind::OutOfRange);
     };
     let new_id = TaskId::from_random_bytes([7; 16]);
     check(
@@ -955,23 +955,25 @@ fn last_updated_moves_on_every_change() {
 }
 
 #[test]
-fn change_empties_the_view_cache() {
+fn every_change_moves_the_version_and_reads_do_not() {
     let mut fx = Fx::new();
     let id = fx.create(None, None, T0);
     let h = fx.store.get(&id, None, T0).unwrap().unwrap();
-    *fx.store.stored_mut(h).unwrap().view_mut() = Some(());
+    let version = |fx: &Fx| fx.store.stored(h).unwrap().record().version;
+    assert_eq!(version(&fx), 1);
     fx.store.get(&id, None, T0 + 1).unwrap();
-    assert!(
-        fx.store.stored_mut(h).unwrap().view_mut().is_some(),
-        "reads keep the cache"
-    );
+    fx.store.list(None, None, T0 + 1).unwrap();
+    assert_eq!(version(&fx), 1, "reads keep the version");
     fx.update(&id, TaskStatus::Working, Some("m"), T0 + 2)
         .unwrap();
-    assert!(fx.store.stored_mut(h).unwrap().view_mut().is_none());
-    *fx.store.stored_mut(h).unwrap().view_mut() = Some(());
+    assert_eq!(version(&fx), 2);
+    assert!(fx.update(&id, TaskStatus::Working, Some("m"), T0 + 2).is_ok());
+    assert_eq!(version(&fx), 3, "a repeated status is a change");
     fx.store_result(&id, Outcome::Completed, "r", T0 + 3)
         .unwrap();
-    assert!(fx.store.stored_mut(h).unwrap().view_mut().is_none());
+    assert_eq!(version(&fx), 4);
+    assert!(fx.update(&id, TaskStatus::Working, None, T0 + 4).is_err());
+    assert_eq!(version(&fx), 4, "a rejected change moves nothing");
 }
 
 #[test]
@@ -1153,7 +1155,7 @@ fn invalid_config_rejected() {
     ] {
         let err = TaskStore::<String>::new(bad.clone()).unwrap_err();
         assert_eq!(err.code(), INVALID_PARAMS, "{bad:?}");
-        assert_eq!(err.class(), ErrorClass::RangeError);
+        assert_eq!(err.kind(), ErrorKind::OutOfRange);
     }
     for good in [
         StoreConfig {
@@ -1306,7 +1308,7 @@ fn error_codes() {
         (
             fx.store.get(&id, Some(""), T0).unwrap_err(),
             INVALID_PARAMS,
-            "Invalid sessionId: ".into(),
+            "Invalid session: ".into(),
         ),
         (
             fx.store
@@ -1327,7 +1329,7 @@ fn error_codes() {
             })
             .unwrap_err(),
             INVALID_PARAMS,
-            "Invalid pageSize: 0".into(),
+            "Invalid page_size: 0".into(),
         ),
     ];
     for (err, code, prefix) in cases {
@@ -1337,49 +1339,152 @@ fn error_codes() {
             "{err:?} should start with {prefix:?}"
         );
         if code == INTERNAL_ERROR {
-            assert_eq!(err.class(), ErrorClass::Error);
+            assert_eq!(err.kind(), ErrorKind::State);
         }
     }
     assert_eq!(INVALID_PARAMS, -32602);
     assert_eq!(INTERNAL_ERROR, -32603);
 }
 
+/// The ids of the removal events among `events`, with their reasons.
+fn removals(events: Vec<TaskEvent>) -> Vec<(TaskId, RemovalReason)> {
+    events
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            ChangeKind::Removed(why) => Some((e.task_id(), why)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn removals_are_recorded_when_enabled() {
+fn removals_are_logged_when_enabled() {
     let mut fx = Fx::new();
-    // Off by default: nothing is recorded.
+    // Off by default: nothing is logged.
     fx.create(Some(1_000), None, T0);
     fx.store.expire(T0 + 1_000);
-    assert!(fx.store.drain_removed().is_empty());
-    fx.store.record_removals(true);
+    assert!(fx.store.drain_events().is_empty());
+    fx.store.record_events(true);
     let a = fx.create(Some(1_000), None, T0 + 2_000);
     let b = fx.create(Some(2_000), Some("s"), T0 + 2_000);
     let keep = fx.create(None, None, T0 + 2_000);
-    // Removal by any operation's implicit expiry is recorded.
+    fx.store.drain_events();
+    // Removal by any operation's implicit expiry is logged.
     assert!(fx.task(&keep, T0 + 3_000).is_some());
-    assert_eq!(fx.store.drain_removed(), [TaskId::parse(&a).unwrap()]);
+    let expired = RemovalReason::Expired;
+    assert_eq!(
+        removals(fx.store.drain_events()),
+        [(TaskId::parse(&a).unwrap(), expired)]
+    );
     assert!(
-        fx.store.drain_removed().is_empty(),
+        fx.store.drain_events().is_empty(),
         "draining empties the log"
     );
     assert_eq!(fx.store.expire(T0 + 4_000), 1);
-    assert_eq!(fx.store.drain_removed(), [TaskId::parse(&b).unwrap()]);
-    // Clear records every live task.
+    assert_eq!(
+        removals(fx.store.drain_events()),
+        [(TaskId::parse(&b).unwrap(), expired)]
+    );
+    // Clear logs every live task, in creation order.
     let c = fx.create(None, None, T0 + 5_000);
     fx.store.clear();
-    let mut removed = fx.store.drain_removed();
-    removed.sort();
-    let mut expect = vec![TaskId::parse(&keep).unwrap(), TaskId::parse(&c).unwrap()];
-    expect.sort();
-    assert_eq!(removed, expect);
-    // Recording survives clear, and can be turned off.
+    let cleared = RemovalReason::Cleared;
+    assert_eq!(
+        removals(fx.store.drain_events()),
+        [
+            (TaskId::parse(&keep).unwrap(), cleared),
+            (TaskId::parse(&c).unwrap(), cleared)
+        ]
+    );
+    // Logging survives clear, and can be turned off.
     let d = fx.create(Some(1_000), None, T0 + 6_000);
     fx.store.expire(T0 + 7_000);
-    assert_eq!(fx.store.drain_removed(), [TaskId::parse(&d).unwrap()]);
-    fx.store.record_removals(false);
+    assert_eq!(
+        removals(fx.store.drain_events()),
+        [(TaskId::parse(&d).unwrap(), expired)]
+    );
+    fx.store.record_events(false);
     fx.create(Some(1_000), None, T0 + 8_000);
     fx.store.expire(T0 + 9_000);
-    assert!(fx.store.drain_removed().is_empty());
+    assert!(fx.store.drain_events().is_empty());
+}
+
+#[test]
+fn every_change_is_logged_with_the_task_after_it() {
+    let mut fx = Fx::new();
+    fx.store.record_events(true);
+    let id = fx.create(Some(5_000), Some("s"), T0);
+    fx.update(&id, TaskStatus::InputRequired, Some("?"), T0 + 1)
+        .unwrap();
+    fx.store_result(&id, Outcome::Failed, "r", T0 + 2).unwrap();
+    assert!(fx.update(&id, TaskStatus::Working, None, T0 + 3).is_err());
+    let other = fx.create(None, None, T0 + 4);
+    fx.store.cancel(other.as_str(), Some("stop".into()), None, T0 + 5).unwrap();
+    fx.store.delete(other.as_str(), None, T0 + 6).unwrap();
+    let events = fx.store.drain_events();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.task_id().to_string(), e.kind, e.task.status, e.version))
+        .collect();
+    use TaskStatus::*;
+    assert_eq!(
+        summary,
+        [
+            (id.clone(), ChangeKind::Created, Working, 1),
+            (id.clone(), ChangeKind::Status, InputRequired, 2),
+            (id.clone(), ChangeKind::Result, Failed, 3),
+            (other.clone(), ChangeKind::Created, Working, 1),
+            (other.clone(), ChangeKind::Status, Cancelled, 2),
+            (
+                other.clone(),
+                ChangeKind::Removed(RemovalReason::Deleted),
+                Cancelled,
+                2
+            ),
+        ]
+    );
+    assert_eq!(events[1].task.status_message.as_deref(), Some("?"));
+    assert_eq!(events[4].task.status_message.as_deref(), Some("stop"));
+    assert_eq!(events[2].task.last_updated_at, T0 + 2);
+}
+
+#[test]
+fn cancel_moves_a_live_task_to_cancelled_and_rejects_a_terminal_one() {
+    let mut fx = Fx::new();
+    let id = fx.create(Some(5_000), Some("a"), T0);
+    assert!(matches!(
+        fx.store.cancel(id.as_str(), None, Some("b"), T0),
+        Err(StoreError::NotFound { .. })
+    ));
+    fx.store.cancel(id.as_str(), None, Some("a"), T0 + 10).unwrap();
+    let task = fx.task(&id, T0 + 10).unwrap();
+    assert_eq!(task.status, TaskStatus::Cancelled);
+    assert!(fx.task(&id, T0 + 10 + 4_999).is_some(), "ttl restarted");
+    let err = fx.store.cancel(id.as_str(), None, None, T0 + 20).unwrap_err();
+    assert_eq!(err.code(), INVALID_PARAMS);
+    assert!(err
+        .to_string()
+        .starts_with(&format!("Cannot cancel task {id}: it is already in terminal status 'cancelled'")));
+}
+
+#[test]
+fn delete_removes_task_result_and_queue_for_the_callers_session_only() {
+    let mut fx = Fx::new();
+    let mut store: TaskStore<String, u32> = TaskStore::new(StoreConfig::default()).unwrap();
+    let id = fx.next_id();
+    let h = store.create(id, CreateParams::default(), Some("a"), T0).unwrap();
+    let text = id.to_string();
+    store.enqueue(h, 7, Some("a"), None, T0).unwrap();
+    assert!(matches!(
+        store.delete(text.as_str(), Some("b"), T0),
+        Err(StoreError::NotFound { .. })
+    ));
+    let last = store.delete(text.as_str(), Some("a"), T0).unwrap();
+    assert_eq!(last.task.task_id, id);
+    assert_eq!(store.len(), 0);
+    assert_eq!(store.queued_tasks(T0), 0);
+    assert!(store.get(text.as_str(), None, T0).unwrap().is_none());
+    assert!(store.delete(text.as_str(), None, T0).is_err());
 }
 
 #[test]

@@ -23,11 +23,32 @@ impl TaskId {
         uuid::Uuid::try_parse(text).ok().map(TaskId)
     }
 
-    /// A fresh id from the operating system's (or, in a browser, `crypto`'s) random source.
+    /// A fresh id from the operating system's random source.
+    #[cfg(feature = "random")]
     pub fn random() -> Result<TaskId, getrandom::Error> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes)?;
         Ok(TaskId::from_random_bytes(bytes))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for TaskId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TaskId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        TaskId::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "not a task id (a lowercase hyphenated UUID): {}",
+                super::error::quote_input(&text)
+            ))
+        })
     }
 }
 
@@ -61,8 +82,9 @@ impl std::hash::Hasher for IdHasher {
 /// Builds [`IdHasher`]s.
 pub type IdHashBuilder = std::hash::BuildHasherDefault<IdHasher>;
 
-/// Draws task ids from the random source in batches, so making an id costs one call into
-/// the system (or `crypto.getRandomValues`) per batch rather than per task.
+/// Draws task ids from a random source in batches, so making an id costs one call into
+/// the system (or `crypto.getRandomValues`) per batch rather than per task. The source is
+/// passed in, so the core holds no platform code.
 #[derive(Debug, Default)]
 pub struct IdSource {
     buf: Vec<u8>,
@@ -71,11 +93,15 @@ pub struct IdSource {
 impl IdSource {
     const BATCH: usize = 64;
 
-    /// The next random id.
-    pub fn next_id(&mut self) -> Result<TaskId, getrandom::Error> {
+    /// The next id, refilling the batch with `fill` (which must fill its buffer with
+    /// cryptographically random bytes) when it runs out.
+    pub fn next_id<E>(
+        &mut self,
+        fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
+    ) -> Result<TaskId, E> {
         if self.buf.len() < 16 {
             let mut fresh = vec![0u8; 16 * Self::BATCH];
-            getrandom::fill(&mut fresh)?;
+            fill(&mut fresh)?;
             self.buf = fresh;
         }
         let mut bytes = [0u8; 16];
@@ -84,10 +110,22 @@ impl IdSource {
         self.buf.truncate(start);
         Ok(TaskId::from_random_bytes(bytes))
     }
+
+    /// The next id from the operating system's random source.
+    #[cfg(feature = "random")]
+    pub fn next_random(&mut self) -> Result<TaskId, getrandom::Error> {
+        self.next_id(getrandom::fill)
+    }
 }
 
-/// A task as the spec defines it: exactly the fields of the wire `Task` object.
+/// A task as the spec defines it: exactly the fields of the wire `Task` object (times as
+/// milliseconds; [`crate::format_iso8601`] gives the wire's timestamps).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
 pub struct Task {
     /// Unique among this store's tasks.
     pub task_id: TaskId,
@@ -122,13 +160,33 @@ mod tests {
     }
 
     #[test]
-    fn id_source_gives_distinct_random_ids() {
+    fn id_source_gives_distinct_ids_drawing_a_batch_at_a_time() {
         let mut source = IdSource::default();
         let mut seen = std::collections::HashSet::new();
+        let (mut counter, mut fills) = (0u64, 0);
         for _ in 0..1000 {
-            let id = source.next_id().unwrap();
+            let id = source
+                .next_id(|buf: &mut [u8]| {
+                    fills += 1;
+                    for chunk in buf.chunks_mut(16) {
+                        counter += 1;
+                        chunk[..8].copy_from_slice(&counter.to_le_bytes());
+                    }
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
             assert_eq!(id.to_string().as_bytes()[14], b'4');
             assert!(seen.insert(id));
         }
+        assert_eq!(fills, 1000usize.div_ceil(IdSource::BATCH));
+    }
+
+    #[cfg(feature = "random")]
+    #[test]
+    fn random_ids_are_distinct() {
+        let mut source = IdSource::default();
+        let a = source.next_random().unwrap();
+        assert_ne!(a, source.next_random().unwrap());
+        assert_ne!(TaskId::random().unwrap(), TaskId::random().unwrap());
     }
 }

@@ -4,6 +4,11 @@ use std::fmt;
 
 /// The status of a task, as named on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum TaskStatus {
     /// The task is running. Every task starts here.
     Working,

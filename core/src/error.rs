@@ -1,7 +1,9 @@
 //! The one error type of the store, with its MCP (JSON-RPC) code.
 //!
 //! Where the TypeScript SDK's own store rejects the same call, the message starts with the
-//! SDK's wording (so code matching on it keeps working) and adds detail after it.
+//! SDK's wording (so code matching on it keeps working) and adds detail after it. The core
+//! names parameters with [`Param`]; a binding renders them in its own language's names
+//! (see [`StoreError::message_with`]).
 
 use std::fmt;
 
@@ -13,15 +15,45 @@ pub const INVALID_PARAMS: i32 = -32602;
 /// JSON-RPC error code for an internal error.
 pub const INTERNAL_ERROR: i32 = -32603;
 
-/// Which JS error class an error maps to.
+/// What kind of mistake an invalid argument is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorClass {
-    /// `Error`: the call was well-formed but the store's state forbids it.
-    Error,
-    /// `TypeError`: an argument has the wrong type.
-    TypeError,
-    /// `RangeError`: an argument has the right type but a value outside what is allowed.
-    RangeError,
+pub enum ErrorKind {
+    /// The call was well-formed but the store's state forbids it.
+    State,
+    /// An argument has the wrong type.
+    WrongType,
+    /// An argument has the right type but a value outside what is allowed.
+    OutOfRange,
+}
+
+/// A parameter or setting the core checks, named neutrally; a binding maps each to the
+/// name its callers use (`Param::MinTtl` is `options.minTtl` in JS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// The session a call is made for.
+    SessionId,
+    /// [`crate::StoreConfig::page_size`].
+    PageSize,
+    /// [`crate::StoreConfig::min_ttl`].
+    MinTtl,
+    /// [`crate::StoreConfig::max_ttl`].
+    MaxTtl,
+    /// A parameter only a binding knows (a path into a JS argument, say), by the name the
+    /// binding gives it.
+    Named(String),
+}
+
+impl Param {
+    /// The parameter's Rust name, as the core's own messages show it.
+    pub fn rust_name(&self) -> &str {
+        match self {
+            Param::SessionId => "session",
+            Param::PageSize => "page_size",
+            Param::MinTtl => "min_ttl",
+            Param::MaxTtl => "max_ttl",
+            Param::Named(name) => name,
+        }
+    }
 }
 
 /// Why a call was rejected. A rejected call changes nothing.
@@ -49,6 +81,13 @@ pub enum StoreError {
         /// Its (terminal) status.
         status: TaskStatus,
     },
+    /// A cancel asked for a task that already ended.
+    TerminalCancel {
+        /// The task.
+        task_id: String,
+        /// Its (terminal) status.
+        status: TaskStatus,
+    },
     /// A result asked for a task that has none.
     NoResult {
         /// The task.
@@ -56,28 +95,28 @@ pub enum StoreError {
         /// Its status.
         status: TaskStatus,
     },
-    /// A `listTasks` cursor this store did not hand out, or whose task is not listed for
-    /// the caller.
+    /// A listing cursor this store did not hand out, or whose task is not listed for the
+    /// caller.
     InvalidCursor {
         /// The cursor as given (shortened if long).
         cursor: String,
     },
     /// An argument with the wrong type or value.
     InvalidParam {
-        /// The parameter, as named in the JS interface (`ttl`, `status`, `result.content[0]`).
-        name: String,
+        /// The parameter.
+        param: Param,
         /// The value, rendered for a message (shortened if long).
         value: String,
         /// What the value must be.
         rule: String,
-        /// `TypeError` or `RangeError`.
-        class: ErrorClass,
+        /// [`ErrorKind::WrongType`] or [`ErrorKind::OutOfRange`].
+        kind: ErrorKind,
     },
     /// A message queue already holds `max` messages.
     QueueFull {
         /// Messages in the queue.
         size: usize,
-        /// The caller's `maxSize`.
+        /// The caller's maximum.
         max: u64,
     },
     /// A failure of the store itself (the random source failed, a re-entrant call).
@@ -110,37 +149,56 @@ impl StoreError {
         }
     }
 
-    /// The JS error class this error is thrown as.
-    pub fn class(&self) -> ErrorClass {
+    /// What kind of mistake this is: [`ErrorKind::State`] for all but invalid arguments.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            StoreError::InvalidParam { class, .. } => *class,
-            _ => ErrorClass::Error,
+            StoreError::InvalidParam { kind, .. } => *kind,
+            _ => ErrorKind::State,
         }
     }
 
-    /// A wrong-type argument: `name` got `value`, which is not `expected`.
-    pub fn type_error(name: impl Into<String>, value: impl Into<String>, expected: &str) -> Self {
+    /// A wrong-type argument: `param` got `value`, which is not `expected`.
+    pub fn type_error(param: Param, value: impl Into<String>, expected: &str) -> Self {
         StoreError::InvalidParam {
-            name: name.into(),
+            param,
             value: value.into(),
             rule: format!("expected {expected}"),
-            class: ErrorClass::TypeError,
+            kind: ErrorKind::WrongType,
         }
     }
 
-    /// An out-of-range argument: `name` got `value`, which breaks `rule`.
-    pub fn range_error(name: impl Into<String>, value: impl Into<String>, rule: &str) -> Self {
+    /// An out-of-range argument: `param` got `value`, which breaks `rule`.
+    pub fn range_error(param: Param, value: impl Into<String>, rule: &str) -> Self {
         StoreError::InvalidParam {
-            name: name.into(),
+            param,
             value: value.into(),
             rule: rule.to_owned(),
-            class: ErrorClass::RangeError,
+            kind: ErrorKind::OutOfRange,
         }
     }
 
-    pub(crate) fn not_found(task_id: &str) -> Self {
+    /// No task `task_id` for the caller (the id is quoted, shortened if long).
+    pub fn not_found(task_id: &str) -> Self {
         StoreError::NotFound {
             task_id: quote_input(task_id),
+        }
+    }
+
+    /// A failure of the store itself.
+    pub fn internal(message: impl Into<String>) -> Self {
+        StoreError::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// The message, with parameters named by `name` (a binding passes its own naming;
+    /// [`fmt::Display`] uses [`Param::rust_name`]).
+    pub fn message_with(&self, name: impl Fn(&Param) -> String) -> String {
+        match self {
+            StoreError::InvalidParam {
+                param, value, rule, ..
+            } => format!("Invalid {}: {value} ({rule})", name(param)),
+            other => other.to_string(),
         }
     }
 }
@@ -164,21 +222,23 @@ impl fmt::Display for StoreError {
                 "Cannot store result for task {task_id} in terminal status '{status}'. Task \
                  results can only be stored once."
             ),
+            StoreError::TerminalCancel { task_id, status } => write!(
+                f,
+                "Cannot cancel task {task_id}: it is already in terminal status '{status}'"
+            ),
             StoreError::NoResult { task_id, status } => write!(
                 f,
                 "Task {task_id} has no result stored (status '{status}': a result exists \
-                 once storeTaskResult has been called)"
+                 once one has been stored)"
             ),
             StoreError::InvalidCursor { cursor } => write!(
                 f,
-                "Invalid cursor: {cursor} (pass a nextCursor from an earlier listTasks, or \
+                "Invalid cursor: {cursor} (pass a nextCursor from an earlier listing, or \
                  the id of a task listed for this session)"
             ),
             StoreError::InvalidParam {
-                name, value, rule, ..
-            } => {
-                write!(f, "Invalid {name}: {value} ({rule})")
-            }
+                param, value, rule, ..
+            } => write!(f, "Invalid {}: {value} ({rule})", param.rust_name()),
             StoreError::QueueFull { size, max } => write!(
                 f,
                 "Task message queue overflow: queue size ({size}) exceeds maximum ({max}); \
@@ -212,13 +272,24 @@ mod tests {
             cursor: "zz".into(),
         };
         assert!(e.to_string().starts_with("Invalid cursor: zz"));
-        let e = StoreError::Internal {
-            message: "x".into(),
-        };
+        let e = StoreError::internal("x");
         assert_eq!(e.code(), INTERNAL_ERROR);
         assert_eq!(
-            StoreError::range_error("ttl", "-1", "r").class(),
-            ErrorClass::RangeError
+            StoreError::range_error(Param::MinTtl, "-1", "r").kind(),
+            ErrorKind::OutOfRange
+        );
+    }
+
+    #[test]
+    fn parameters_are_named_by_the_caller_of_message_with() {
+        let e = StoreError::range_error(Param::MaxTtl, "5", "must not be below min_ttl (10)");
+        assert_eq!(
+            e.to_string(),
+            "Invalid max_ttl: 5 (must not be below min_ttl (10))"
+        );
+        assert_eq!(
+            e.message_with(|_| "options.maxTtl".into()),
+            "Invalid options.maxTtl: 5 (must not be below min_ttl (10))"
         );
     }
 

@@ -6,12 +6,15 @@
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = u64;
 
+/// The last millisecond of year 9999 (`9999-12-31T23:59:59.999Z`): the largest instant an
+/// ISO 8601 timestamp of the spec's shape can hold. A binding clamps its clock to it.
+pub const MAX_MILLIS: Millis = 253_402_300_799_999;
+
 /// Formats `ms` as an RFC 3339 / ISO 8601 UTC timestamp with milliseconds, the shape of JS
 /// `Date.prototype.toISOString()`: `2025-11-25T10:30:00.000Z`. Years past 9999 are clamped
 /// to 9999-12-31T23:59:59.999Z, the largest value that shape can hold.
 pub fn format_iso8601(ms: Millis) -> String {
-    const MAX: Millis = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
-    let ms = ms.min(MAX);
+    let ms = ms.min(MAX_MILLIS);
     let days = ms / 86_400_000;
     let rem = ms % 86_400_000;
     let (y, m, d) = civil_from_days(days);

@@ -25,7 +25,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use mcp_task_store_wasm::core::{
+use mcp_task_store_core::{
     CreateParams, IdSource, Millis, Outcome, StoreConfig, TaskId, TaskStatus, TaskStore,
 };
 
@@ -133,7 +133,7 @@ fn run_once(n: usize, rng: &mut Rng) -> BTreeMap<&'static str, Timing> {
         "createTask",
         time(|| {
             for i in 0..n {
-                let id = ids.next_id().expect("random bytes");
+                let id = ids.next_random().expect("random bytes");
                 let handle = store.create(id, params, Some(session_of(&sessions, i)), now_ms());
                 black_box(handle.expect("create"));
                 created.push(id);

@@ -1,7 +1,7 @@
 //! The message queues' rules: FIFO per task, atomic overflow, drained queues freed, and
 //! the session rule.
 
-use mcp_task_store_wasm::core::MessageQueues;
+use mcp_task_store_core::MessageQueues;
 
 #[test]
 fn fifo_per_task_and_drained_queues_are_freed() {

@@ -1,11 +1,15 @@
-//! A property test without extra crates: random operation sequences run against the store
-//! and against a plain reference model (a `Vec` of tasks, linear scans), compared after
-//! every operation.
+//! A property test without extra crates: random operation sequences run against three
+//! stores, compared after every operation:
+//! - the in-memory [`TaskStore`] (indexes calling the rules);
+//! - [`Naive`], a deliberately naive store: a plain `Vec` of [`TaskRecord`]s, linear scans,
+//!   every decision taken by the core's record functions ([`TaskRecord::update_status`],
+//!   [`cursor::resolve`], [`TaskRecord::is_live_at`], …) — the rules alone, no indexes;
+//! - [`Model`], a reference written from the spec without the core's rules.
 //!
 //! A tiny deterministic PRNG (splitmix64) with fixed seeds drives the sequences, so a
 //! failure names its seed and operation index and replays exactly.
 
-use mcp_task_store_wasm::core::*;
+use mcp_task_store_core::*;
 
 /// Start of the test clock (2025-11-25T10:30:00.000Z).
 const T0: Millis = 1_764_066_600_000;
@@ -158,13 +162,132 @@ impl Model {
     }
 }
 
-/// One running sequence: the store, the model, the clock and what the test has seen.
+/// The rules alone: records in a `Vec`, every decision taken by the core's pure functions,
+/// as a second backend would use them.
+struct Naive {
+    config: StoreConfig,
+    records: Vec<(TaskRecord, Option<String>)>,
+    next_seq: u64,
+}
+
+impl Naive {
+    fn expire(&mut self, now: Millis) -> usize {
+        let before = self.records.len();
+        self.records.retain(|(r, _)| r.is_live_at(now));
+        before - self.records.len()
+    }
+
+    /// The place of task `id` if `session` may reach it at `now`.
+    fn find(&self, id: &str, session: Option<&str>, now: Millis) -> Option<usize> {
+        self.records.iter().position(|(r, _)| {
+            r.task.task_id.to_string() == id && r.check_reachable(session, now).is_ok()
+        })
+    }
+
+    /// Expires, then finds `id` for `session` or answers "not found".
+    fn reach(&mut self, id: &str, session: Option<&str>, now: Millis) -> Result<usize, StoreError> {
+        params::session(session)?;
+        self.expire(now);
+        self.find(id, session, now)
+            .ok_or_else(|| StoreError::not_found(id))
+    }
+
+    fn create(
+        &mut self,
+        id: TaskId,
+        params: CreateParams,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Task, StoreError> {
+        params::session(session)?;
+        self.expire(now);
+        if self.records.iter().any(|(r, _)| r.task.task_id == id) {
+            return Err(StoreError::internal(format!("task id {id} already exists")));
+        }
+        let owner = session.map(std::sync::Arc::from);
+        let record = TaskRecord::create(id, params, owner, self.next_seq, &self.config, now)?;
+        self.next_seq += 1;
+        let task = record.task.clone();
+        self.records.push((record, None));
+        Ok(task)
+    }
+
+    fn update(
+        &mut self,
+        id: &str,
+        status: TaskStatus,
+        message: Option<String>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Task, StoreError> {
+        let i = self.reach(id, session, now)?;
+        let (record, _) = &mut self.records[i];
+        record.update_status(status, message, now)?;
+        Ok(record.task.clone())
+    }
+
+    fn store_result(
+        &mut self,
+        id: &str,
+        outcome: Outcome,
+        result: String,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Task, StoreError> {
+        let i = self.reach(id, session, now)?;
+        let (record, stored) = &mut self.records[i];
+        record.store_result(outcome, now)?;
+        *stored = Some(result);
+        Ok(record.task.clone())
+    }
+
+    fn result(&mut self, id: &str, session: Option<&str>, now: Millis) -> Result<String, StoreError> {
+        let i = self.reach(id, session, now)?;
+        let (record, stored) = &self.records[i];
+        record.check_result()?;
+        stored.clone().ok_or_else(|| StoreError::internal("no result beside the record"))
+    }
+
+    fn list(
+        &mut self,
+        cursor_text: Option<&str>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<(Vec<TaskId>, Option<String>), StoreError> {
+        params::session(session)?;
+        self.expire(now);
+        let after = match cursor_text {
+            None => None,
+            Some(text) => Some(cursor::resolve(text, self.next_seq, |id| {
+                let i = self.find(id, session, now)?;
+                Some(self.records[i].0.seq)
+            })?),
+        };
+        let start = cursor::start_after(after);
+        let visible: Vec<&TaskRecord> = self
+            .records
+            .iter()
+            .map(|(r, _)| r)
+            .filter(|r| r.seq >= start && r.visible_to(session))
+            .collect();
+        let size = self.config.page_size;
+        let page: Vec<&TaskRecord> = visible.iter().take(size).copied().collect();
+        let next = (visible.len() > size)
+            .then(|| page.last().map(|r| cursor::encode(r.seq)))
+            .flatten();
+        Ok((page.iter().map(|r| r.task.task_id).collect(), next))
+    }
+}
+
+/// One running sequence: the store, the naive store, the model, the clock and what the
+/// test has seen.
 struct Run {
     seed: u64,
     op: usize,
     log: Vec<String>,
     rng: Rng,
     store: TaskStore<String>,
+    naive: Naive,
     model: Model,
     now: Millis,
     next_id: u128,
@@ -199,6 +322,11 @@ impl Run {
             log: Vec::new(),
             rng: Rng(seed),
             store: TaskStore::new(config.clone()).unwrap(),
+            naive: Naive {
+                config: config.clone(),
+                records: Vec::new(),
+                next_seq: 0,
+            },
             model: Model {
                 config,
                 tasks: Vec::new(),
@@ -323,12 +451,18 @@ impl Run {
             "{}: create {id} ttl {ttl:?} session {session:?}",
             self.now
         ));
-        let got = self.store.create(
-            id,
-            CreateParams { ttl, poll_interval },
-            session.map(|s| SESSIONS[s]),
-            self.now,
-        );
+        let params = CreateParams { ttl, poll_interval };
+        let got = self
+            .store
+            .create(id, params, session.map(|s| SESSIONS[s]), self.now);
+        let naive = self
+            .naive
+            .create(id, params, session.map(|s| SESSIONS[s]), self.now);
+        let from_store = got
+            .as_ref()
+            .map(|&h| self.store.stored(h).map(|s| s.task().clone()))
+            .map_err(Clone::clone);
+        check_eq!(self, from_store, naive.clone().map(Some), "create, naive");
         self.model.expire(self.now);
         let text = id.to_string();
         let want = if self.model.tasks.iter().any(|t| t.text == text) {
@@ -400,6 +534,14 @@ impl Run {
             session.map(|s| SESSIONS[s]),
             self.now,
         );
+        let naive = self.naive.update(
+            &id,
+            status,
+            message.clone(),
+            session.map(|s| SESSIONS[s]),
+            self.now,
+        );
+        self.same_as_naive(&got, naive, "update_status");
         self.model.expire(self.now);
         let now = self.now;
         let want = match self.model.find(&id, session) {
@@ -441,6 +583,14 @@ impl Run {
             session.map(|s| SESSIONS[s]),
             self.now,
         );
+        let naive = self.naive.store_result(
+            &id,
+            outcome,
+            result.clone(),
+            session.map(|s| SESSIONS[s]),
+            self.now,
+        );
+        self.same_as_naive(&got, naive, "store_result");
         self.model.expire(self.now);
         let now = self.now;
         let want = match self.model.find(&id, session) {
@@ -470,6 +620,10 @@ impl Run {
             .store
             .result(&id, session.map(|s| SESSIONS[s]), self.now)
             .cloned();
+        let naive = self
+            .naive
+            .result(&id, session.map(|s| SESSIONS[s]), self.now);
+        check_eq!(self, got, naive, "result, naive");
         self.model.expire(self.now);
         let want = match self.model.find(&id, session) {
             None => Err(Kind::NotFound),
@@ -525,6 +679,10 @@ impl Run {
                     .store
                     .list(start.as_deref(), session.map(|s| SESSIONS[s]), self.now);
                 check_eq!(self, kind(&got), want, "list from {start:?}");
+                let naive = self
+                    .naive
+                    .list(start.as_deref(), session.map(|s| SESSIONS[s]), self.now);
+                check_eq!(self, got.err(), naive.err(), "list from {start:?}, naive");
                 return;
             }
             Ok(after) => self
@@ -554,6 +712,23 @@ impl Run {
                 Ok(p) => p,
                 Err(e) => self.fail(format!("list page {pages} from {cursor_text:?}: {e}")),
             };
+            let naive = self.naive.list(
+                cursor_text.as_deref(),
+                session.map(|s| SESSIONS[s]),
+                self.now,
+            );
+            let ids: Vec<Option<TaskId>> = page
+                .items
+                .iter()
+                .map(|&h| self.store.stored(h).map(|s| s.task().task_id))
+                .collect();
+            let naive_ids = naive.map(|(ids, next)| (ids.into_iter().map(Some).collect(), next));
+            check_eq!(
+                self,
+                Ok::<_, StoreError>((ids, page.next_cursor.clone())),
+                naive_ids,
+                "page {pages} from {cursor_text:?}, naive"
+            );
             check!(
                 self,
                 page.items.len() <= size,
@@ -625,6 +800,8 @@ impl Run {
         let got = self.store.expire(self.now);
         let want = self.model.expire(self.now);
         check_eq!(self, got, want, "expire count");
+        let naive = self.naive.expire(self.now);
+        check_eq!(self, got, naive, "expire count, naive");
     }
 
     fn op_all(&mut self) {
@@ -648,7 +825,23 @@ impl Run {
     fn op_clear(&mut self) {
         self.log.push(format!("{}: clear", self.now));
         self.store.clear();
+        self.naive.records.clear();
         self.model.tasks.clear();
+    }
+
+    /// The store and the naive store agree on a change: the same error, or the same task
+    /// after it.
+    fn same_as_naive(
+        &self,
+        got: &Result<Handle, StoreError>,
+        naive: Result<Task, StoreError>,
+        what: &str,
+    ) {
+        let from_store = got
+            .as_ref()
+            .map(|&h| self.store.stored(h).map(|s| s.task().clone()))
+            .map_err(Clone::clone);
+        check_eq!(self, from_store, naive.map(Some), "{what}, naive");
     }
 
     fn check_handle(&self, handle: Option<Handle>, id: &str) {
@@ -676,6 +869,18 @@ impl Run {
         let now = self.now;
         let handles = self.store.all(now);
         self.model.expire(now);
+        self.naive.expire(now);
+        check_eq!(
+            self,
+            self.naive.records.len(),
+            self.model.tasks.len(),
+            "naive len"
+        );
+        for ((r, result), m) in self.naive.records.iter().zip(&self.model.tasks) {
+            check_eq!(self, &r.task, &m.task, "naive task {}", m.text);
+            check_eq!(self, r.deadline, m.deadline, "naive deadline of {}", m.text);
+            check_eq!(self, result, &m.result, "naive result of {}", m.text);
+        }
         check_eq!(self, handles.len(), self.model.tasks.len(), "all() length");
         for (h, m) in handles.iter().zip(&self.model.tasks) {
             let Some(s) = self.store.stored(*h) else {

@@ -1,0 +1,136 @@
+//! The store's settings and the checks on what a caller passes in that are rules of the
+//! store (a binding checks its own language's types before calling the core).
+
+use super::error::Param;
+use super::StoreError;
+
+/// A session id: absent, or a non-empty string. An empty string is rejected rather than
+/// read as "no session", which would widen what the caller may see.
+pub fn session(value: Option<&str>) -> Result<Option<&str>, StoreError> {
+    match value {
+        Some("") => Err(StoreError::range_error(
+            Param::SessionId,
+            "\"\"",
+            "must be a non-empty string (an empty one is not read as no session)",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The store's settings. Every field has a documented default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct StoreConfig {
+    /// Tasks per listing page. Default 10 (as the SDK's store); 1 to 1000.
+    pub page_size: usize,
+    /// `pollInterval` of tasks created without one, in ms. Default 1000 (as the SDK's store).
+    pub default_poll_interval: u64,
+    /// The shortest ttl granted, in ms: a smaller requested ttl (0 included) is raised to
+    /// it. Default 1000, so a task outlives its own creation long enough to be read.
+    pub min_ttl: u64,
+    /// The longest ttl granted, in ms: a larger requested ttl, or a request for unlimited
+    /// retention (`null`), is lowered to it. Default `None`: no maximum.
+    pub max_ttl: Option<u64>,
+}
+
+/// Default [`StoreConfig::page_size`].
+pub const DEFAULT_PAGE_SIZE: usize = 10;
+/// Largest [`StoreConfig::page_size`].
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// Default [`StoreConfig::default_poll_interval`].
+pub const DEFAULT_POLL_INTERVAL: u64 = 1000;
+/// Default [`StoreConfig::min_ttl`].
+pub const DEFAULT_MIN_TTL: u64 = 1000;
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            page_size: DEFAULT_PAGE_SIZE,
+            default_poll_interval: DEFAULT_POLL_INTERVAL,
+            min_ttl: DEFAULT_MIN_TTL,
+            max_ttl: None,
+        }
+    }
+}
+
+impl StoreConfig {
+    /// Checks the settings hold together.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
+            return Err(StoreError::range_error(
+                Param::PageSize,
+                self.page_size.to_string(),
+                "must be an integer from 1 to 1000",
+            ));
+        }
+        if let Some(max) = self.max_ttl {
+            if max < self.min_ttl {
+                return Err(StoreError::range_error(
+                    Param::MaxTtl,
+                    max.to_string(),
+                    &format!("must not be below the minimum ttl ({})", self.min_ttl),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The ttl granted for a requested one (`None` = unlimited).
+    pub fn grant_ttl(&self, requested: Option<u64>) -> Option<u64> {
+        match (requested, self.max_ttl) {
+            (None, max) => max,
+            (Some(t), max) => Some(max.map_or(t, |m| t.min(m)).max(self.min_ttl)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_is_clamped_to_the_configured_bounds() {
+        let c = StoreConfig::default();
+        assert_eq!(c.grant_ttl(None), None);
+        assert_eq!(c.grant_ttl(Some(0)), Some(1000));
+        assert_eq!(c.grant_ttl(Some(5000)), Some(5000));
+        let c = StoreConfig {
+            min_ttl: 0,
+            max_ttl: Some(60_000),
+            ..StoreConfig::default()
+        };
+        assert_eq!(c.grant_ttl(None), Some(60_000));
+        assert_eq!(c.grant_ttl(Some(0)), Some(0));
+        assert_eq!(c.grant_ttl(Some(90_000)), Some(60_000));
+    }
+
+    #[test]
+    fn settings_are_validated() {
+        assert!(StoreConfig::default().validate().is_ok());
+        let bad = StoreConfig {
+            page_size: 0,
+            ..StoreConfig::default()
+        };
+        assert!(bad.validate().is_err());
+        let bad = StoreConfig {
+            max_ttl: Some(10),
+            ..StoreConfig::default()
+        };
+        assert!(bad
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("minimum ttl"));
+    }
+
+    #[test]
+    fn empty_session_is_rejected() {
+        assert!(session(Some("")).is_err());
+        assert_eq!(session(Some("s")), Ok(Some("s")));
+        assert_eq!(session(None), Ok(None));
+    }
+}

@@ -1,0 +1,749 @@
+//! The in-memory store: indexes over [`TaskRecord`]s that call the rules and decide
+//! nothing on their own.
+//!
+//! Layout: records live in a slab (`slots`), found by id through a hash map. An ordered
+//! index keeps creation order, each task filed both under its owning session and under
+//! "everyone", so a page costs O(page size + log n); an ordered map of deadlines gives the
+//! next expiry in O(log n). Each slot also holds the task's result and its message queue,
+//! so both go when the task does.
+//!
+//! Every operation first drops the tasks that are no longer live ([`crate::is_live_at`]),
+//! so an expired task is gone from every answer from its deadline on, whether or not a
+//! timer has fired yet. Every change is logged as a [`TaskEvent`] when the log is on.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use super::task::IdHashBuilder;
+use super::{
+    cursor, is_live_at, params, ChangeKind, Fifo, Millis, Outcome, RemovalReason, StoreConfig,
+    StoreError, Task, TaskEvent, TaskId, TaskRecord, TaskStatus,
+};
+
+/// A reference to a stored task, valid until that task is removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Handle {
+    slot: u32,
+    seq: u64,
+}
+
+impl Handle {
+    /// The slot number: small, dense, reused after the task is removed. A binding may keep
+    /// it (in a JS `Map` from id to slot, say) and get the handle back with
+    /// [`TaskStore::handle_at`].
+    pub fn slot(self) -> u32 {
+        self.slot
+    }
+}
+
+/// How a caller names a task: by its id, or by a [`Handle`] the store gave it earlier (a
+/// binding's own index, say). A handle of a removed task is simply "not found".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskRef<'a> {
+    /// The task id as text (anything; only this store's ids are found).
+    Id(&'a str),
+    /// A handle from [`TaskStore::create`] or a lookup.
+    Handle(Handle),
+}
+
+impl<'a> From<&'a str> for TaskRef<'a> {
+    fn from(id: &'a str) -> Self {
+        TaskRef::Id(id)
+    }
+}
+
+impl<'a> From<&'a String> for TaskRef<'a> {
+    fn from(id: &'a String) -> Self {
+        TaskRef::Id(id)
+    }
+}
+
+impl From<Handle> for TaskRef<'_> {
+    fn from(handle: Handle) -> Self {
+        TaskRef::Handle(handle)
+    }
+}
+
+/// Index key of tasks created without a session.
+const UNOWNED: u64 = 0;
+/// Index key under which the creation-order index holds every task, whatever its owner.
+const EVERYONE: u64 = u64::MAX;
+
+/// A stored task: its record, its result once stored, and its message queue.
+#[derive(Debug)]
+pub struct Stored<R, M = ()> {
+    record: TaskRecord,
+    owner_key: u64,
+    result: Option<R>,
+    queue: Fifo<M>,
+}
+
+impl<R, M> Stored<R, M> {
+    /// The task.
+    pub fn task(&self) -> &Task {
+        &self.record.task
+    }
+
+    /// The task's record (owner, creation position, deadline, version).
+    pub fn record(&self) -> &TaskRecord {
+        &self.record
+    }
+
+    /// The stored result, once one has been stored.
+    pub fn result(&self) -> Option<&R> {
+        self.result.as_ref()
+    }
+
+    /// When the task will be removed, if ever.
+    pub fn deadline(&self) -> Option<Millis> {
+        self.record.deadline
+    }
+
+    /// The messages queued for the task, oldest first.
+    pub fn queued(&self) -> &Fifo<M> {
+        &self.queue
+    }
+}
+
+/// What `create` is asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CreateParams {
+    /// Requested retention in ms; `None` asks for unlimited. The store grants a value
+    /// within its configured bounds and reports it in the task.
+    pub ttl: Option<u64>,
+    /// Requested poll interval in ms; `None` takes the configured default.
+    pub poll_interval: Option<u64>,
+}
+
+/// One page of `list`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The tasks, in creation order.
+    pub items: Vec<Handle>,
+    /// Present if and only if more tasks follow.
+    pub next_cursor: Option<String>,
+}
+
+/// Session names interned to small integers for the creation-order index, counted by the
+/// tasks they own; records share the interned name.
+#[derive(Debug, Default)]
+struct Sessions {
+    by_name: HashMap<Arc<str>, (u64, usize)>,
+    names: HashMap<u64, Arc<str>>,
+    next: u64,
+}
+
+impl Sessions {
+    fn lookup(&self, name: &str) -> Option<u64> {
+        self.by_name.get(name).map(|&(key, _)| key)
+    }
+
+    fn acquire(&mut self, name: &str) -> (u64, Arc<str>) {
+        if let Some((key, count)) = self.by_name.get_mut(name) {
+            *count += 1;
+            if let Some(shared) = self.names.get(key) {
+                return (*key, shared.clone());
+            }
+        }
+        self.next += 1;
+        let key = self.next;
+        let shared: Arc<str> = name.into();
+        self.by_name.insert(shared.clone(), (key, 1));
+        self.names.insert(key, shared.clone());
+        (key, shared)
+    }
+
+    fn release(&mut self, key: u64) {
+        let Some(name) = self.names.get(&key) else {
+            return;
+        };
+        let gone = match self.by_name.get_mut(name) {
+            Some((_, count)) => {
+                *count = count.saturating_sub(1);
+                *count == 0
+            }
+            None => false,
+        };
+        if gone {
+            self.by_name.remove(name);
+            self.names.remove(&key);
+        }
+    }
+}
+
+/// What a caller may list.
+#[derive(Clone, Copy, Debug)]
+enum Scope {
+    /// No session given: every task.
+    All,
+    /// A session: its own tasks (`None` when it owns none) and unowned ones.
+    Session(Option<u64>),
+}
+
+/// An in-memory task store. `R` is the stored result type, `M` the type of queued
+/// messages.
+///
+/// Time is passed into every operation as `now` (milliseconds since the epoch).
+#[derive(Debug)]
+pub struct TaskStore<R, M = ()> {
+    config: StoreConfig,
+    slots: Vec<Option<Stored<R, M>>>,
+    free: Vec<u32>,
+    ids: HashMap<TaskId, u32, IdHashBuilder>,
+    /// Creation order: every task under `(EVERYONE, seq)` and under `(owner, seq)`.
+    order: BTreeMap<(u64, u64), u32>,
+    /// Expiry schedule: `(deadline, slot)` → slot. One map type for both indexes keeps
+    /// the wasm module small.
+    deadlines: BTreeMap<(Millis, u64), u32>,
+    sessions: Sessions,
+    next_seq: u64,
+    /// Tasks whose queue holds messages.
+    queued: usize,
+    events: Option<Vec<TaskEvent>>,
+}
+
+impl<R, M> Default for TaskStore<R, M> {
+    fn default() -> Self {
+        TaskStore {
+            config: StoreConfig::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            ids: HashMap::default(),
+            order: BTreeMap::new(),
+            deadlines: BTreeMap::new(),
+            sessions: Sessions::default(),
+            next_seq: 0,
+            queued: 0,
+            events: None,
+        }
+    }
+}
+
+impl<R, M> TaskStore<R, M> {
+    /// An empty store with these settings.
+    pub fn new(config: StoreConfig) -> Result<Self, StoreError> {
+        config.validate()?;
+        Ok(TaskStore {
+            config,
+            ..TaskStore::default()
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// Live tasks (expired ones count until the next operation drops them).
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the store holds no task.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The creation position the next task will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The earliest deadline of any task, for arming one timer.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        self.deadlines.first_key_value().map(|(&(at, _), _)| at)
+    }
+
+    /// Starts (or stops) logging changes for [`TaskStore::drain_events`]. Turning it on
+    /// again keeps what was logged and not yet drained.
+    pub fn record_events(&mut self, on: bool) {
+        if !on {
+            self.events = None;
+        } else if self.events.is_none() {
+            self.events = Some(Vec::new());
+        }
+    }
+
+    /// The changes since the last call, oldest first, when logging is on.
+    pub fn drain_events(&mut self) -> Vec<TaskEvent> {
+        self.events
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The stored task behind a handle.
+    pub fn stored(&self, handle: Handle) -> Option<&Stored<R, M>> {
+        self.slots
+            .get(handle.slot as usize)
+            .and_then(Option::as_ref)
+            .filter(|s| s.record.seq == handle.seq)
+    }
+
+    /// The handle of the task now in `slot`, if any.
+    pub fn handle_at(&self, slot: u32) -> Option<Handle> {
+        let stored = self.slots.get(slot as usize)?.as_ref()?;
+        Some(Handle {
+            slot,
+            seq: stored.record.seq,
+        })
+    }
+
+    /// Creates a task in `working` with the given id, owned by `session` if one is given.
+    pub fn create(
+        &mut self,
+        id: TaskId,
+        params: CreateParams,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
+        let session = params::session(session)?;
+        self.expire(now);
+        if self.ids.contains_key(&id) {
+            return Err(StoreError::internal(format!("task id {id} already exists")));
+        }
+        let (owner_key, owner) = match session {
+            Some(name) => {
+                let (key, shared) = self.sessions.acquire(name);
+                (key, Some(shared))
+            }
+            None => (UNOWNED, None),
+        };
+        let seq = self.next_seq;
+        let record = TaskRecord::create(id, params, owner, seq, &self.config, now)?;
+        self.next_seq += 1;
+        let deadline = record.deadline;
+        self.log(ChangeKind::Created, &record);
+        let stored = Stored {
+            record,
+            owner_key,
+            result: None,
+            queue: Fifo::default(),
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                if let Some(place) = self.slots.get_mut(slot as usize) {
+                    *place = Some(stored);
+                }
+                slot
+            }
+            None => {
+                self.slots.push(Some(stored));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.ids.insert(id, slot);
+        self.order.insert((EVERYONE, seq), slot);
+        self.order.insert((owner_key, seq), slot);
+        if let Some(at) = deadline {
+            self.deadlines.insert((at, u64::from(slot)), slot);
+        }
+        Ok(Handle { slot, seq })
+    }
+
+    /// The task `id` if the caller may see it; `Ok(None)` when there is no such task for
+    /// the caller.
+    pub fn get<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Option<Handle>, StoreError> {
+        let session = params::session(session)?;
+        self.expire(now);
+        Ok(self.find(id.into(), session))
+    }
+
+    /// Moves a non-terminal task to `status`, with an optional message
+    /// ([`TaskRecord::update_status`]).
+    pub fn update_status<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        status: TaskStatus,
+        message: Option<String>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
+        self.change(id.into(), session, now, |s| {
+            s.record.update_status(status, message, now)
+        })
+    }
+
+    /// Cancels a non-terminal task ([`TaskRecord::cancel`]); a terminal one is rejected.
+    pub fn cancel<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        message: Option<String>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
+        self.change(id.into(), session, now, |s| s.record.cancel(message, now))
+    }
+
+    /// Stores the result of a non-terminal task and ends it as `outcome`, at once
+    /// ([`TaskRecord::store_result`]).
+    pub fn store_result<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        outcome: Outcome,
+        result: R,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
+        self.change(id.into(), session, now, |s| {
+            let kind = s.record.store_result(outcome, now)?;
+            s.result = Some(result);
+            Ok(kind)
+        })
+    }
+
+    /// The stored result of task `id`.
+    pub fn result<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<&R, StoreError> {
+        let handle = self.find_or_err(id.into(), session, now)?;
+        let stored = self.stored(handle).ok_or_else(dangling)?;
+        stored.record.check_result()?;
+        stored.result.as_ref().ok_or_else(dangling)
+    }
+
+    /// Removes task `id` (with its result and queued messages) at the caller's request,
+    /// whatever its status; returns its last record.
+    pub fn delete<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<TaskRecord, StoreError> {
+        let handle = self.find_or_err(id.into(), session, now)?;
+        self.remove(handle.slot, RemovalReason::Deleted)
+            .ok_or_else(dangling)
+    }
+
+    /// One page of the tasks the caller may see, in creation order, after `cursor`
+    /// ([`cursor::resolve`]).
+    pub fn list(
+        &mut self,
+        cursor: Option<&str>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Page, StoreError> {
+        let session = params::session(session)?;
+        self.expire(now);
+        let scope = match session {
+            None => Scope::All,
+            Some(name) => Scope::Session(self.sessions.lookup(name)),
+        };
+        let after = match cursor {
+            None => None,
+            Some(text) => Some(cursor::resolve(text, self.next_seq, |id| {
+                let handle = self.find(TaskRef::Id(id), session)?;
+                Some(handle.seq)
+            })?),
+        };
+        let start = cursor::start_after(after);
+        let want = self.config.page_size + 1;
+        let mut items: Vec<(u64, u32)> = match scope {
+            Scope::All => self.owner_range(EVERYONE, start).take(want).collect(),
+            Scope::Session(me) => {
+                let unowned = self.owner_range(UNOWNED, start);
+                match me {
+                    None => unowned.take(want).collect(),
+                    Some(owner) => merge(self.owner_range(owner, start), unowned, want),
+                }
+            }
+        };
+        let more = items.len() > self.config.page_size;
+        items.truncate(self.config.page_size);
+        let next_cursor = if more {
+            items.last().map(|&(seq, _)| cursor::encode(seq))
+        } else {
+            None
+        };
+        let items: Vec<Handle> = items
+            .into_iter()
+            .map(|(seq, slot)| Handle { slot, seq })
+            .collect();
+        debug_assert!(items.iter().all(|&h| self
+            .stored(h)
+            .is_some_and(|s| s.record.visible_to(session))));
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Every live task, in creation order, whatever its session.
+    pub fn all(&mut self, now: Millis) -> Vec<Handle> {
+        self.expire(now);
+        self.owner_range(EVERYONE, 0)
+            .map(|(seq, slot)| Handle { slot, seq })
+            .collect()
+    }
+
+    /// Drops every task that is no longer live at `now`; returns how many.
+    pub fn expire(&mut self, now: Millis) -> usize {
+        let mut count = 0;
+        while let Some((&(at, _), &slot)) = self.deadlines.first_key_value() {
+            if is_live_at(Some(at), now) {
+                break;
+            }
+            if self.remove(slot, RemovalReason::Expired).is_none() {
+                // A deadline without a task cannot happen; drop any such entry so expiry
+                // cannot loop on it.
+                self.deadlines.retain(|_, s| *s != slot);
+            }
+            count += 1;
+        }
+        count
+    }
+
+    /// Removes every task.
+    ///
+    /// Creation positions keep counting, so a cursor handed out before the clear resumes
+    /// before every task created after it rather than part-way through them.
+    pub fn clear(&mut self) {
+        if let Some(log) = self.events.as_mut() {
+            for (_, &slot) in self.order.range((EVERYONE, 0)..=(EVERYONE, u64::MAX)) {
+                if let Some(stored) = self.slots.get_mut(slot as usize).and_then(Option::take) {
+                    log.push(removal(stored.record, RemovalReason::Cleared));
+                }
+            }
+        }
+        let config = self.config.clone();
+        let events = self.events.take();
+        let next_seq = self.next_seq;
+        *self = TaskStore {
+            config,
+            events,
+            next_seq,
+            ..TaskStore::default()
+        };
+    }
+
+    /// Appends `message` to the queue of task `id`, which the caller must be able to see
+    /// (else "not found"). With `max_size`, a queue already holding that many messages
+    /// rejects it (and nothing is enqueued).
+    pub fn enqueue<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        message: M,
+        session: Option<&str>,
+        max_size: Option<u64>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let handle = self.find_or_err(id.into(), session, now)?;
+        let stored = self.stored_mut(handle).ok_or_else(dangling)?;
+        let was_empty = stored.queue.is_empty();
+        stored.queue.push(message, max_size)?;
+        if was_empty {
+            self.queued += 1;
+        }
+        Ok(())
+    }
+
+    /// Takes the oldest message queued for task `id`; `None` when there is none or the
+    /// caller cannot see the task.
+    pub fn dequeue<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Option<M>, StoreError> {
+        Ok(self.take_queued(id.into(), session, now, Fifo::pop)?.flatten())
+    }
+
+    /// Takes every message queued for task `id`, oldest first; none when the caller cannot
+    /// see the task.
+    pub fn dequeue_all<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Vec<M>, StoreError> {
+        Ok(self
+            .take_queued(id.into(), session, now, Fifo::take_all)?
+            .unwrap_or_default())
+    }
+
+    /// Live tasks with queued messages.
+    pub fn queued_tasks(&mut self, now: Millis) -> usize {
+        self.expire(now);
+        self.queued
+    }
+
+    fn take_queued<T>(
+        &mut self,
+        id: TaskRef<'_>,
+        session: Option<&str>,
+        now: Millis,
+        op: impl FnOnce(&mut Fifo<M>) -> T,
+    ) -> Result<Option<T>, StoreError> {
+        let Some(handle) = self.get(id, session, now)? else {
+            return Ok(None);
+        };
+        let stored = self.stored_mut(handle).ok_or_else(dangling)?;
+        if stored.queue.is_empty() {
+            return Ok(None);
+        }
+        let out = op(&mut stored.queue);
+        if stored.queue.is_empty() {
+            self.queued = self.queued.saturating_sub(1);
+        }
+        Ok(Some(out))
+    }
+
+    fn stored_mut(&mut self, handle: Handle) -> Option<&mut Stored<R, M>> {
+        self.slots
+            .get_mut(handle.slot as usize)
+            .and_then(Option::as_mut)
+            .filter(|s| s.record.seq == handle.seq)
+    }
+
+    /// The task `id` if it is stored and `session` may see it (expired tasks must have
+    /// been dropped already).
+    fn find(&self, id: TaskRef<'_>, session: Option<&str>) -> Option<Handle> {
+        let handle = match id {
+            TaskRef::Id(text) => self.handle_at(*self.ids.get(&TaskId::parse(text)?)?)?,
+            TaskRef::Handle(handle) => handle,
+        };
+        let stored = self.stored(handle)?;
+        stored.record.visible_to(session).then_some(handle)
+    }
+
+    fn find_or_err(
+        &mut self,
+        id: TaskRef<'_>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
+        // Note the id before `get` may expire the task (a handle of a removed task has none).
+        let known = match id {
+            TaskRef::Handle(handle) => self.stored(handle).map(|s| s.record.task.task_id),
+            TaskRef::Id(_) => None,
+        };
+        self.get(id, session, now)?.ok_or_else(|| match (known, id) {
+            (Some(task_id), _) => StoreError::not_found(&task_id.to_string()),
+            (None, TaskRef::Id(text)) => StoreError::not_found(text),
+            (None, TaskRef::Handle(_)) => StoreError::not_found("(removed task)"),
+        })
+    }
+
+    /// Applies a rule to the task `id` if the caller may reach it; on success files its new
+    /// deadline and logs the change. A rule that rejects leaves the record as it was.
+    fn change(
+        &mut self,
+        id: TaskRef<'_>,
+        session: Option<&str>,
+        now: Millis,
+        rule: impl FnOnce(&mut Stored<R, M>) -> Result<ChangeKind, StoreError>,
+    ) -> Result<Handle, StoreError> {
+        let handle = self.find_or_err(id, session, now)?;
+        let stored = self.stored_mut(handle).ok_or_else(dangling)?;
+        let before = stored.record.deadline;
+        let kind = rule(stored)?;
+        let after = stored.record.deadline;
+        if before != after {
+            let key = u64::from(handle.slot);
+            if let Some(old) = before {
+                self.deadlines.remove(&(old, key));
+            }
+            if let Some(new) = after {
+                self.deadlines.insert((new, key), handle.slot);
+            }
+        }
+        if self.events.is_some() {
+            if let Some(stored) = self.stored(handle) {
+                let event = TaskEvent {
+                    kind,
+                    task: stored.record.task.clone(),
+                    version: stored.record.version,
+                };
+                self.events.get_or_insert_with(Vec::new).push(event);
+            }
+        }
+        Ok(handle)
+    }
+
+    fn log(&mut self, kind: ChangeKind, record: &TaskRecord) {
+        if let Some(log) = self.events.as_mut() {
+            log.push(TaskEvent {
+                kind,
+                task: record.task.clone(),
+                version: record.version,
+            });
+        }
+    }
+
+    fn owner_range(&self, owner: u64, start: u64) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.order
+            .range((owner, start)..=(owner, u64::MAX))
+            .map(|(&(_, s), &slot)| (s, slot))
+    }
+
+    /// Takes the task in `slot` out of every index; logs and returns its last record.
+    fn remove(&mut self, slot: u32, reason: RemovalReason) -> Option<TaskRecord> {
+        let stored = self.slots.get_mut(slot as usize).and_then(Option::take)?;
+        let record = stored.record;
+        self.ids.remove(&record.task.task_id);
+        self.order.remove(&(EVERYONE, record.seq));
+        self.order.remove(&(stored.owner_key, record.seq));
+        if let Some(at) = record.deadline {
+            self.deadlines.remove(&(at, u64::from(slot)));
+        }
+        if stored.owner_key != UNOWNED {
+            self.sessions.release(stored.owner_key);
+        }
+        if !stored.queue.is_empty() {
+            self.queued = self.queued.saturating_sub(1);
+        }
+        self.free.push(slot);
+        if let Some(log) = self.events.as_mut() {
+            log.push(removal(record.clone(), reason));
+        }
+        Some(record)
+    }
+}
+
+/// The event of a record's removal.
+fn removal(record: TaskRecord, reason: RemovalReason) -> TaskEvent {
+    TaskEvent {
+        kind: ChangeKind::Removed(reason),
+        version: record.version,
+        task: record.task,
+    }
+}
+
+/// The error for an index entry without its task, which the store's own bookkeeping rules
+/// out.
+fn dangling() -> StoreError {
+    StoreError::internal("task index points at an empty slot")
+}
+
+/// Merges two streams ordered by sequence number, taking at most `want` items.
+fn merge(
+    a: impl Iterator<Item = (u64, u32)>,
+    b: impl Iterator<Item = (u64, u32)>,
+    want: usize,
+) -> Vec<(u64, u32)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let mut out = Vec::with_capacity(want.min(64));
+    while out.len() < want {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => {
+                if x.0 < y.0 {
+                    a.next()
+                } else {
+                    b.next()
+                }
+            }
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(item) => out.push(item),
+            None => break,
+        }
+    }
+    out
+}
