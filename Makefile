@@ -14,7 +14,7 @@ BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.
 WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy test-rust pkg \
+.PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
         test test-wasm test-wasm-node test-wasm-chrome test-js demo bench bench-quick clean
 
 all: pkg
@@ -40,18 +40,27 @@ setup-chrome:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 # ---- the quick loop ----
-check: fmt clippy test-rust
+check: fmt clippy core-deps test-rust
 
 fmt:
 	cargo fmt --all -- --check
 
 clippy: setup-rust
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
 
+# The core crate knows nothing of JS: its dependency tree, for every target and with every
+# feature, holds neither wasm-bindgen nor js-sys.
+core-deps:
+	@tree=$$(cargo tree -p mcp-task-store-core --all-features --target all -e normal,build --prefix none); \
+	if grep -E '^(wasm-bindgen|js-sys) ' <<<"$$tree"; then \
+	  echo "mcp-task-store-core must not depend on wasm-bindgen or js-sys"; exit 1; fi; \
+	echo "core-deps: mcp-task-store-core has no JS in its dependency tree"
+
 test-rust:
-	cargo test
-	RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --quiet
+	cargo test --workspace --all-features
+	cargo test -p mcp-task-store-core --no-default-features
+	RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --quiet
 
 # ---- the package ----
 # One wasm module serves both glues: wasm-bindgen's `nodejs` output (CommonJS, loaded
@@ -103,11 +112,11 @@ demo: pkg
 	node examples/demo.mjs
 
 bench: pkg
-	cargo bench --bench core
+	cargo bench -p mcp-task-store-core --bench core
 	node --expose-gc bench/run.mjs
 
 bench-quick: pkg
-	cargo bench --bench core
+	cargo bench -p mcp-task-store-core --bench core
 	node --expose-gc bench/run.mjs --quick
 
 clean:

@@ -6,6 +6,16 @@
  * The types below are structural: they match the SDK's without importing it.
  */
 
+declare global {
+  interface SymbolConstructor {
+    /**
+     * `Symbol.dispose` (explicit resource management), declared for TypeScript setups whose
+     * `lib` predates `esnext.disposable`; the same declaration as the standard library's.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
 /** A task's status. `completed`, `failed` and `cancelled` are terminal. */
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
 
@@ -158,6 +168,8 @@ export class InMemoryTaskStore {
   readonly hasPendingTimer: boolean;
   /** Frees the WebAssembly memory of this store at once (otherwise done when it is garbage-collected). */
   free(): void;
+  /** `free()`, for `using store = new InMemoryTaskStore()`. */
+  [Symbol.dispose](): void;
 }
 
 /**
@@ -174,5 +186,8 @@ export class InMemoryTaskMessageQueue {
   dequeueAll(taskId: string, sessionId?: string): Promise<QueuedMessage[]>;
   /** Tasks with messages waiting (a drained queue is freed). */
   readonly queueCount: number;
+  /** Frees the WebAssembly memory of this queue at once (otherwise done when it is garbage-collected). */
   free(): void;
+  /** `free()`, for `using queue = new InMemoryTaskMessageQueue()`. */
+  [Symbol.dispose](): void;
 }

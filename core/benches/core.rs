@@ -289,7 +289,9 @@ fn main() {
         println!("{name:<18} {:>14.0} {:>14.0}", row[0], row[1]);
     }
 
+    // The workspace root's bench/results, beside the JS benchmark's output.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
         .join("bench")
         .join("results");
     let path = dir.join("native.json");

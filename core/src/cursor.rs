@@ -85,7 +85,10 @@ mod tests {
         let none = |_: &str| None;
         assert_eq!(resolve("c4", 5, none), Ok(4));
         assert!(resolve("c5", 5, none).is_err(), "never issued");
-        assert_eq!(resolve("some-id", 5, |t| (t == "some-id").then_some(2)), Ok(2));
+        assert_eq!(
+            resolve("some-id", 5, |t| (t == "some-id").then_some(2)),
+            Ok(2)
+        );
         let err = resolve("zz", 5, none).unwrap_err();
         assert!(err.to_string().starts_with("Invalid cursor: zz"));
         assert_eq!(start_after(None), 0);

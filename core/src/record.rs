@@ -141,7 +141,11 @@ impl TaskRecord {
     /// Ends a non-terminal task as `outcome` because its result was stored (the caller keeps
     /// the result beside the record). The message is cleared and the ttl clock restarts, so
     /// the result stays readable for `ttl` from now.
-    pub fn store_result(&mut self, outcome: Outcome, now: Millis) -> Result<ChangeKind, StoreError> {
+    pub fn store_result(
+        &mut self,
+        outcome: Outcome,
+        now: Millis,
+    ) -> Result<ChangeKind, StoreError> {
         let status = self.task.status;
         if status.is_terminal() {
             return Err(StoreError::TerminalResult {
@@ -158,7 +162,11 @@ impl TaskRecord {
 
     /// Cancels a task at a requestor's asking (`tasks/cancel`): a task already terminal is
     /// rejected (-32602), any other becomes `cancelled` with the given message.
-    pub fn cancel(&mut self, message: Option<String>, now: Millis) -> Result<ChangeKind, StoreError> {
+    pub fn cancel(
+        &mut self,
+        message: Option<String>,
+        now: Millis,
+    ) -> Result<ChangeKind, StoreError> {
         let status = self.task.status;
         if status.is_terminal() {
             return Err(StoreError::TerminalCancel {
@@ -204,8 +212,15 @@ mod tests {
             poll_interval: None,
         };
         let id = TaskId::from_random_bytes([7; 16]);
-        TaskRecord::create(id, params, owner.map(Arc::from), 0, &StoreConfig::default(), T0)
-            .unwrap()
+        TaskRecord::create(
+            id,
+            params,
+            owner.map(Arc::from),
+            0,
+            &StoreConfig::default(),
+            T0,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -256,7 +271,10 @@ mod tests {
             Ok(ChangeKind::Status)
         );
         assert_eq!((r.version, r.task.last_updated_at), (2, T0 + 1));
-        assert_eq!(r.store_result(Outcome::Completed, T0 + 2), Ok(ChangeKind::Result));
+        assert_eq!(
+            r.store_result(Outcome::Completed, T0 + 2),
+            Ok(ChangeKind::Result)
+        );
         assert_eq!(r.version, 3);
         assert!(r.has_result);
         assert_eq!(r.deadline, Some(T0 + 2 + 5000), "ttl restarts at terminal");
@@ -278,7 +296,8 @@ mod tests {
         assert_eq!(r.task.last_updated_at, T0);
         r.update_status(TaskStatus::Working, None, T0).unwrap();
         assert_eq!(r.task.status_message.as_deref(), Some("a"), "repeat keeps");
-        r.update_status(TaskStatus::InputRequired, None, T0).unwrap();
+        r.update_status(TaskStatus::InputRequired, None, T0)
+            .unwrap();
         assert_eq!(r.task.status_message, None, "change clears");
         r.cancel(Some("stop".into()), T0 + 9).unwrap();
         assert_eq!(r.task.status, TaskStatus::Cancelled);

@@ -266,10 +266,7 @@ impl<R, M> TaskStore<R, M> {
 
     /// The changes since the last call, oldest first, when logging is on.
     pub fn drain_events(&mut self) -> Vec<TaskEvent> {
-        self.events
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
+        self.events.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The stored task behind a handle.
@@ -467,9 +464,9 @@ impl<R, M> TaskStore<R, M> {
             .into_iter()
             .map(|(seq, slot)| Handle { slot, seq })
             .collect();
-        debug_assert!(items.iter().all(|&h| self
-            .stored(h)
-            .is_some_and(|s| s.record.visible_to(session))));
+        debug_assert!(items
+            .iter()
+            .all(|&h| self.stored(h).is_some_and(|s| s.record.visible_to(session))));
         Ok(Page { items, next_cursor })
     }
 
@@ -550,7 +547,9 @@ impl<R, M> TaskStore<R, M> {
         session: Option<&str>,
         now: Millis,
     ) -> Result<Option<M>, StoreError> {
-        Ok(self.take_queued(id.into(), session, now, Fifo::pop)?.flatten())
+        Ok(self
+            .take_queued(id.into(), session, now, Fifo::pop)?
+            .flatten())
     }
 
     /// Takes every message queued for task `id`, oldest first; none when the caller cannot
@@ -622,11 +621,12 @@ impl<R, M> TaskStore<R, M> {
             TaskRef::Handle(handle) => self.stored(handle).map(|s| s.record.task.task_id),
             TaskRef::Id(_) => None,
         };
-        self.get(id, session, now)?.ok_or_else(|| match (known, id) {
-            (Some(task_id), _) => StoreError::not_found(&task_id.to_string()),
-            (None, TaskRef::Id(text)) => StoreError::not_found(text),
-            (None, TaskRef::Handle(_)) => StoreError::not_found("(removed task)"),
-        })
+        self.get(id, session, now)?
+            .ok_or_else(|| match (known, id) {
+                (Some(task_id), _) => StoreError::not_found(&task_id.to_string()),
+                (None, TaskRef::Id(text)) => StoreError::not_found(text),
+                (None, TaskRef::Handle(_)) => StoreError::not_found("(removed task)"),
+            })
     }
 
     /// Applies a rule to the task `id` if the caller may reach it; on success files its new

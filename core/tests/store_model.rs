@@ -241,11 +241,18 @@ impl Naive {
         Ok(record.task.clone())
     }
 
-    fn result(&mut self, id: &str, session: Option<&str>, now: Millis) -> Result<String, StoreError> {
+    fn result(
+        &mut self,
+        id: &str,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<String, StoreError> {
         let i = self.reach(id, session, now)?;
         let (record, stored) = &self.records[i];
         record.check_result()?;
-        stored.clone().ok_or_else(|| StoreError::internal("no result beside the record"))
+        stored
+            .clone()
+            .ok_or_else(|| StoreError::internal("no result beside the record"))
     }
 
     fn list(
@@ -679,9 +686,9 @@ impl Run {
                     .store
                     .list(start.as_deref(), session.map(|s| SESSIONS[s]), self.now);
                 check_eq!(self, kind(&got), want, "list from {start:?}");
-                let naive = self
-                    .naive
-                    .list(start.as_deref(), session.map(|s| SESSIONS[s]), self.now);
+                let naive =
+                    self.naive
+                        .list(start.as_deref(), session.map(|s| SESSIONS[s]), self.now);
                 check_eq!(self, got.err(), naive.err(), "list from {start:?}, naive");
                 return;
             }

@@ -630,7 +630,9 @@ fn empty_session_is_rejected_not_read_as_none() {
     let s = &mut fx.store;
     let check = |r: Result<(), StoreError>| {
         let err = r.unwrap_err();
-        assert!(matches!(err, StoreError::InvalidParam { ref param, .. } if *param == Param::SessionId));
+        assert!(
+            matches!(err, StoreError::InvalidParam { ref param, .. } if *param == Param::SessionId)
+        );
         assert_eq!(err.code(), INVALID_PARAMS);
         assert_eq!(err.kind(), ErrorKind::OutOfRange);
     };
@@ -967,7 +969,9 @@ fn every_change_moves_the_version_and_reads_do_not() {
     fx.update(&id, TaskStatus::Working, Some("m"), T0 + 2)
         .unwrap();
     assert_eq!(version(&fx), 2);
-    assert!(fx.update(&id, TaskStatus::Working, Some("m"), T0 + 2).is_ok());
+    assert!(fx
+        .update(&id, TaskStatus::Working, Some("m"), T0 + 2)
+        .is_ok());
     assert_eq!(version(&fx), 3, "a repeated status is a change");
     fx.store_result(&id, Outcome::Completed, "r", T0 + 3)
         .unwrap();
@@ -1419,7 +1423,9 @@ fn every_change_is_logged_with_the_task_after_it() {
     fx.store_result(&id, Outcome::Failed, "r", T0 + 2).unwrap();
     assert!(fx.update(&id, TaskStatus::Working, None, T0 + 3).is_err());
     let other = fx.create(None, None, T0 + 4);
-    fx.store.cancel(other.as_str(), Some("stop".into()), None, T0 + 5).unwrap();
+    fx.store
+        .cancel(other.as_str(), Some("stop".into()), None, T0 + 5)
+        .unwrap();
     fx.store.delete(other.as_str(), None, T0 + 6).unwrap();
     let events = fx.store.drain_events();
     let summary: Vec<_> = events
@@ -1456,15 +1462,20 @@ fn cancel_moves_a_live_task_to_cancelled_and_rejects_a_terminal_one() {
         fx.store.cancel(id.as_str(), None, Some("b"), T0),
         Err(StoreError::NotFound { .. })
     ));
-    fx.store.cancel(id.as_str(), None, Some("a"), T0 + 10).unwrap();
+    fx.store
+        .cancel(id.as_str(), None, Some("a"), T0 + 10)
+        .unwrap();
     let task = fx.task(&id, T0 + 10).unwrap();
     assert_eq!(task.status, TaskStatus::Cancelled);
     assert!(fx.task(&id, T0 + 10 + 4_999).is_some(), "ttl restarted");
-    let err = fx.store.cancel(id.as_str(), None, None, T0 + 20).unwrap_err();
+    let err = fx
+        .store
+        .cancel(id.as_str(), None, None, T0 + 20)
+        .unwrap_err();
     assert_eq!(err.code(), INVALID_PARAMS);
-    assert!(err
-        .to_string()
-        .starts_with(&format!("Cannot cancel task {id}: it is already in terminal status 'cancelled'")));
+    assert!(err.to_string().starts_with(&format!(
+        "Cannot cancel task {id}: it is already in terminal status 'cancelled'"
+    )));
 }
 
 #[test]
@@ -1472,7 +1483,9 @@ fn delete_removes_task_result_and_queue_for_the_callers_session_only() {
     let mut fx = Fx::new();
     let mut store: TaskStore<String, u32> = TaskStore::new(StoreConfig::default()).unwrap();
     let id = fx.next_id();
-    let h = store.create(id, CreateParams::default(), Some("a"), T0).unwrap();
+    let h = store
+        .create(id, CreateParams::default(), Some("a"), T0)
+        .unwrap();
     let text = id.to_string();
     store.enqueue(h, 7, Some("a"), None, T0).unwrap();
     assert!(matches!(

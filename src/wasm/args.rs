@@ -4,9 +4,10 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::error::type_error;
 use crate::core::error::quote_input;
-use crate::core::params::{js_number, millis};
 use crate::core::StoreError;
+pub use crate::numbers::{count, js_number, millis};
 
 // Every import that can run user code (a getter, a Proxy trap) is `catch`: an exception
 // thrown through wasm frames would leave the store borrowed and leak wasm stack space.
@@ -61,7 +62,7 @@ pub fn is_absent(value: &JsValue) -> bool {
 pub fn string(name: &str, value: &JsValue) -> Result<String, StoreError> {
     value
         .as_string()
-        .ok_or_else(|| StoreError::type_error(name, describe(value), "a string"))
+        .ok_or_else(|| type_error(name, describe(value), "a string"))
 }
 
 /// An optional string (`undefined`/`null` = absent).
@@ -80,7 +81,7 @@ pub fn opt_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError
     }
     let n = value
         .as_f64()
-        .ok_or_else(|| StoreError::type_error(name, describe(value), "a number of milliseconds"))?;
+        .ok_or_else(|| type_error(name, describe(value), "a number of milliseconds"))?;
     millis(name, n).map(Some)
 }
 
@@ -89,14 +90,14 @@ pub fn object<'a>(name: &str, value: &'a JsValue) -> Result<&'a js_sys::Object, 
     if value.is_object() && !is_array(value) {
         Ok(value.unchecked_ref())
     } else {
-        Err(StoreError::type_error(name, describe(value), "an object"))
+        Err(type_error(name, describe(value), "an object"))
     }
 }
 
 /// Reads `object[key]`; a throwing getter becomes a TypeError naming `name`.
 pub fn field(name: &str, object: &JsValue, key: &str) -> Result<JsValue, StoreError> {
     Reflect::get(object, &JsValue::from_str(key)).map_err(|thrown| {
-        StoreError::type_error(
+        type_error(
             name,
             "a property that throws when read",
             &describe_thrown(&thrown),
@@ -119,13 +120,12 @@ pub fn describe_thrown(thrown: &JsValue) -> String {
 
 /// Rejects keys of `object` that are not in `known` (catches misspelt options).
 pub fn only_known_keys(name: &str, object: &JsValue, known: &[&str]) -> Result<(), StoreError> {
-    let keys = own_keys(object)
-        .map_err(|t| StoreError::type_error(name, "an object", &describe_thrown(&t)))?;
+    let keys = own_keys(object).map_err(|t| type_error(name, "an object", &describe_thrown(&t)))?;
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
-            return Err(StoreError::type_error(
-                format!("{name}.{}", quote_input(&key)),
+            return Err(type_error(
+                &format!("{name}.{}", quote_input(&key)),
                 "an unknown option",
                 &format!("one of: {}", known.join(", ")),
             ));

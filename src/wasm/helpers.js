@@ -7,13 +7,14 @@
 const PLAIN = Object.prototype;
 const MAX_DEPTH = 64;
 
-// Why the last copyJson failed: [path, offending value, rule, 'type' | 'range' | 'read'].
+// Why the last copyJson failed: { path, value, rule, range, unreadable } (`range`: the
+// value has the right type but not an allowed value; `unreadable`: reading it threw).
 let failure = null;
 // Where the walk is reading, for an exception thrown by a getter or a Proxy.
 let reading = '';
 
 function fail(path, value, rule, kind) {
-  failure = [path, value, rule, kind];
+  failure = { path, value, rule, range: kind === 'range', unreadable: kind === 'read' };
   return undefined;
 }
 

@@ -10,17 +10,35 @@
 //! rejected with the path to it.
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::args::{describe, describe_thrown};
-use crate::core::{ErrorClass, StoreError};
+use super::error::{internal, type_error};
+use crate::core::{ErrorKind, Param, StoreError};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = copyJson)]
     fn copy_json(value: &JsValue, name: &str, freeze: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = jsonFailure)]
-    fn json_failure() -> JsValue;
+    fn json_failure() -> Option<CopyFailure>;
+
+    /// Why a copy failed: where, what value, which rule.
+    type CopyFailure;
+    /// The path to the offending value (`result.content[0].text`).
+    #[wasm_bindgen(method, getter)]
+    fn path(this: &CopyFailure) -> String;
+    /// The offending value.
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &CopyFailure) -> JsValue;
+    /// What the value must be.
+    #[wasm_bindgen(method, getter)]
+    fn rule(this: &CopyFailure) -> String;
+    /// The value has the right type but not an allowed value (a `RangeError`).
+    #[wasm_bindgen(method, getter)]
+    fn range(this: &CopyFailure) -> bool;
+    /// Reading the value threw.
+    #[wasm_bindgen(method, getter)]
+    fn unreadable(this: &CopyFailure) -> bool;
 }
 
 /// Whether a copy is frozen.
@@ -39,7 +57,7 @@ pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValu
     match copy_json(value, name, freeze == Freeze::Yes) {
         Ok(copy) if !copy.is_undefined() => Ok(copy),
         Ok(_) => Err(failure()),
-        Err(thrown) => Err(StoreError::type_error(
+        Err(thrown) => Err(type_error(
             name,
             "an object whose reading throws",
             &describe_thrown(&thrown),
@@ -47,29 +65,25 @@ pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValu
     }
 }
 
-/// The error for the last failed copy: `[path, value, rule, 'type' | 'range' | 'read']`
-/// ('read': reading the value threw, a TypeError).
+/// The error for the last failed copy.
 fn failure() -> StoreError {
-    let parts = json_failure();
-    if !super::args::is_array(&parts) {
-        return StoreError::Internal {
-            message: "the JSON check gave no reason".into(),
-        };
-    }
-    let parts: js_sys::Array = parts.unchecked_into();
-    let text = |i: u32| parts.get(i).as_string().unwrap_or_default();
-    let class = if text(3) == "range" {
-        ErrorClass::RangeError
+    let Some(why) = json_failure() else {
+        return internal("the JSON check gave no reason");
+    };
+    let value = if why.unreadable() {
+        "a property".into()
     } else {
-        ErrorClass::TypeError
+        describe(&why.value())
+    };
+    let kind = if why.range() {
+        ErrorKind::OutOfRange
+    } else {
+        ErrorKind::WrongType
     };
     StoreError::InvalidParam {
-        name: text(0),
-        value: match parts.get(1) {
-            _ if text(3) == "read" => "a property".into(),
-            v => describe(&v),
-        },
-        rule: text(2),
-        class,
+        param: Param::Named(why.path()),
+        value,
+        rule: why.rule(),
+        kind,
     }
 }

@@ -1,5 +1,6 @@
 //! The wasm32 binding: the only place JS is touched.
 //!
+//! - [`state`]: the core store with the binding's JS caches, and the one way into it.
 //! - [`task_store`]: the `InMemoryTaskStore` class.
 //! - [`task_view`]: building the JS `Task` object.
 //! - [`queue`]: the `InMemoryTaskMessageQueue` class.
@@ -12,6 +13,7 @@ mod args;
 mod error;
 mod json;
 mod queue;
+mod state;
 mod task_store;
 mod task_view;
 mod timer;

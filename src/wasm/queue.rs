@@ -1,10 +1,11 @@
-//! `InMemoryTaskMessageQueue`: the JS class over [`crate::core::MessageQueues`].
+//! `InMemoryTaskMessageQueue`: the JS class over the core's message queues.
 //!
-//! Made on its own (`new InMemoryTaskMessageQueue()`) it holds its queues itself, like the
-//! SDK's, takes any task id, and a queue belongs to the session that first filled it.
-//! Obtained from a store (`store.messageQueue()`) it shares the store's state: it holds
-//! messages only for the store's live tasks, a session reaches a task's queue exactly when
-//! the store shows it that task, and a task's queue goes when the task does.
+//! Made on its own (`new InMemoryTaskMessageQueue()`) it holds a
+//! [`crate::core::MessageQueues`], like the SDK's: any task id, and a queue belongs to the
+//! session that first filled it. Obtained from a store (`store.messageQueue()`) it uses the
+//! queues the core's store keeps in each task's slot: messages only for live tasks, a
+//! session reaches a task's queue exactly when the store shows it that task, and a task's
+//! queue goes when the task does (all decided by the core).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,12 +13,10 @@ use std::rc::Rc;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::args::{self, describe, field};
-use super::error::{settle, throw_on_err};
+use super::args::{self, count, describe, field};
+use super::error::{busy, range_error, settle, throw_on_err, type_error};
 use super::json::{object_copy, Freeze};
-use super::task_store::Inner;
-use super::timer::now;
-use crate::core::params::count;
+use super::state::{with_state, Inner};
 use crate::core::{MessageQueues, StoreError};
 
 type Queues = MessageQueues<JsValue>;
@@ -44,7 +43,7 @@ fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
         .as_string()
         .is_some_and(|k| MESSAGE_TYPES.contains(&k.as_str()))
     {
-        return Err(StoreError::range_error(
+        return Err(range_error(
             "message.type",
             describe(&kind),
             "must be 'request', 'notification', 'response' or 'error'",
@@ -56,7 +55,7 @@ fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
     )?;
     let stamp = field("message.timestamp", &copy, "timestamp")?;
     if stamp.as_f64().is_none() {
-        return Err(StoreError::type_error(
+        return Err(type_error(
             "message.timestamp",
             describe(&stamp),
             "a finite number",
@@ -71,18 +70,27 @@ fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
         _ if args::is_absent(value) => Ok(None),
         Some(n) if n == f64::INFINITY => Ok(None),
         Some(n) => count("maxSize", n).map(Some),
-        None => Err(StoreError::type_error(
-            "maxSize",
-            describe(value),
-            "a number",
-        )),
+        None => Err(type_error("maxSize", describe(value), "a number")),
     }
 }
 
-/// What an operation does when the task is not there for the caller.
-enum IfMissing<T> {
-    Answer(T),
-    NotFound,
+/// One queue operation, on the standalone queues or on a linked store's.
+trait QueueOp<T> {
+    /// On standalone queues, for `session`.
+    fn own(
+        self,
+        queues: &mut Queues,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<T, StoreError>;
+    /// On the store's queue of the task named by `task_id`, for the session in `session`.
+    fn linked(
+        self,
+        inner: &mut Inner,
+        task_id: &JsValue,
+        session: &JsValue,
+        now: u64,
+    ) -> Result<T, StoreError>;
 }
 
 impl InMemoryTaskMessageQueue {
@@ -92,42 +100,116 @@ impl InMemoryTaskMessageQueue {
         }
     }
 
-    /// Reads the `taskId` and `sessionId` arguments and runs `op` on the queues with the
-    /// task id and the session it should apply, or answers `missing` when a linked queue's
-    /// store does not show the caller this task.
-    fn with<T>(
+    /// Runs `op` on the queues this object uses.
+    fn run<T>(
         &self,
         task_id: &JsValue,
         session_id: &JsValue,
-        missing: IfMissing<T>,
-        op: impl FnOnce(&mut Queues, &str, Option<&str>) -> Result<T, StoreError>,
+        op: impl QueueOp<T>,
     ) -> Result<T, StoreError> {
-        let task_id = args::string("taskId", task_id)?;
-        let session = args::opt_string("sessionId", session_id)?;
-        let (task_id, session) = (task_id.as_str(), session.as_deref());
-        let busy = || StoreError::Internal {
-            message: "the queue was called from inside one of its own calls".into(),
-        };
         match &self.backing {
-            Backing::Own(queues) => op(
-                &mut *queues.try_borrow_mut().map_err(|_| busy())?,
-                task_id,
-                session,
-            ),
-            Backing::Store(inner) => {
-                let mut inner = inner.try_borrow_mut().map_err(|_| busy())?;
-                match inner.visible_queues(task_id, session, now())? {
-                    // The store has checked the session; the queue need not.
-                    Some(queues) => op(queues, task_id, None),
-                    None => match missing {
-                        IfMissing::Answer(value) => Ok(value),
-                        IfMissing::NotFound => Err(StoreError::NotFound {
-                            task_id: crate::core::error::quote_input(task_id),
-                        }),
-                    },
-                }
+            Backing::Own(queues) => {
+                let task_id = args::string("taskId", task_id)?;
+                let session = args::opt_string("sessionId", session_id)?;
+                let mut queues = queues.try_borrow_mut().map_err(|_| busy())?;
+                op.own(&mut queues, &task_id, session.as_deref())
+            }
+            Backing::Store(state) => {
+                with_state(state, |inner, t| op.linked(inner, task_id, session_id, t))
             }
         }
+    }
+}
+
+/// Reads the task and session of a linked queue's call and runs `f` with them on the store.
+fn on_store<T>(
+    inner: &mut Inner,
+    task_id: &JsValue,
+    session_id: &JsValue,
+    f: impl FnOnce(
+        &mut super::state::Store,
+        crate::core::TaskRef<'_>,
+        Option<&str>,
+    ) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let key = inner.key(task_id)?;
+    let session = inner.sessions.resolve(session_id)?;
+    let id = inner.task_ref(&key);
+    f(&mut inner.store, id, inner.sessions.name(session))
+}
+
+struct Enqueue {
+    message: JsValue,
+    max: Option<u64>,
+}
+
+impl QueueOp<()> for Enqueue {
+    fn own(
+        self,
+        queues: &mut Queues,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<(), StoreError> {
+        queues.enqueue(task_id, self.message, session, self.max)
+    }
+    fn linked(
+        self,
+        inner: &mut Inner,
+        task_id: &JsValue,
+        session: &JsValue,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        on_store(inner, task_id, session, |store, id, s| {
+            store.enqueue(id, self.message, s, self.max, now)
+        })
+    }
+}
+
+struct Dequeue;
+
+impl QueueOp<Option<JsValue>> for Dequeue {
+    fn own(
+        self,
+        queues: &mut Queues,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<Option<JsValue>, StoreError> {
+        queues.dequeue(task_id, session)
+    }
+    fn linked(
+        self,
+        inner: &mut Inner,
+        task_id: &JsValue,
+        session: &JsValue,
+        now: u64,
+    ) -> Result<Option<JsValue>, StoreError> {
+        on_store(inner, task_id, session, |store, id, s| {
+            store.dequeue(id, s, now)
+        })
+    }
+}
+
+struct DequeueAll;
+
+impl QueueOp<Vec<JsValue>> for DequeueAll {
+    fn own(
+        self,
+        queues: &mut Queues,
+        task_id: &str,
+        session: Option<&str>,
+    ) -> Result<Vec<JsValue>, StoreError> {
+        queues.dequeue_all(task_id, session)
+    }
+    fn linked(
+        self,
+        inner: &mut Inner,
+        task_id: &JsValue,
+        session: &JsValue,
+        now: u64,
+    ) -> Result<Vec<JsValue>, StoreError> {
+        on_store(inner, task_id, session, |store, id, s| {
+            store.dequeue_all(id, s, now)
+        })
     }
 }
 
@@ -155,10 +237,8 @@ impl InMemoryTaskMessageQueue {
     ) -> Promise {
         settle((|| {
             let max = max_size_arg(&max_size)?;
-            let copy = queued_message(&message)?;
-            self.with(&task_id, &session_id, IfMissing::NotFound, |q, id, s| {
-                q.enqueue(id, copy, s, max)
-            })?;
+            let message = queued_message(&message)?;
+            self.run(&task_id, &session_id, Enqueue { message, max })?;
             Ok(JsValue::UNDEFINED)
         })())
     }
@@ -171,12 +251,7 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let message = self.with(
-            &task_id,
-            &session_id,
-            IfMissing::Answer(None),
-            |q, id, s| q.dequeue(id, s),
-        );
+        let message = self.run(&task_id, &session_id, Dequeue);
         settle(message.map(|m| m.unwrap_or(JsValue::UNDEFINED)))
     }
 
@@ -188,12 +263,7 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let all = self.with(
-            &task_id,
-            &session_id,
-            IfMissing::Answer(Vec::new()),
-            |q, id, s| q.dequeue_all(id, s),
-        );
+        let all = self.run(&task_id, &session_id, DequeueAll);
         settle(all.map(|all| all.into_iter().collect::<Array>().into()))
     }
 
@@ -201,15 +271,13 @@ impl InMemoryTaskMessageQueue {
     #[wasm_bindgen(getter, js_name = queueCount)]
     pub fn queue_count(&self) -> Result<u32, JsValue> {
         let count = match &self.backing {
-            Backing::Own(queues) => queues.try_borrow().ok().map(|q| q.task_count()),
-            Backing::Store(inner) => inner
-                .try_borrow_mut()
-                .ok()
-                .map(|mut i| i.queue_count(now())),
+            Backing::Own(queues) => queues
+                .try_borrow()
+                .map(|q| q.task_count())
+                .map_err(|_| busy()),
+            Backing::Store(state) => with_state(state, |inner, t| Ok(inner.store.queued_tasks(t))),
         };
-        throw_on_err(count.map(|n| n as u32).ok_or_else(|| StoreError::Internal {
-            message: "the queue was called from inside one of its own calls".into(),
-        }))
+        throw_on_err(count.map(|n| n as u32))
     }
 }
 

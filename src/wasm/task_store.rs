@@ -13,20 +13,18 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Map, Promise};
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::{self, describe, field, is_absent, object, only_known_keys};
-use super::error::{settle, throw_on_err};
+use super::error::{range_error, settle, throw_on_err, type_error};
 use super::json::{object_copy, Freeze};
 use super::queue::InMemoryTaskMessageQueue;
-use super::task_view::{iso_time, resolve_copy, resolve_page, task_object};
-use super::timer::{now, Timer};
-use crate::core::params;
+use super::state::{with_state, Inner, Store};
+use super::task_view::{resolve_copy, resolve_page};
 use crate::core::{
-    CreateParams, ErrorClass, Handle, IdSource, MessageQueues, Outcome, StoreConfig, StoreError,
-    TaskRef, TaskStatus, TaskStore, ALL_STATUSES,
+    CreateParams, ErrorKind, Outcome, StoreConfig, StoreError, TaskStatus, ALL_STATUSES,
 };
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
@@ -35,166 +33,6 @@ extern "C" {
     /// non-string.
     #[wasm_bindgen(js_name = statusIndex)]
     fn status_index(value: &JsValue) -> f64;
-    /// `map.get(key)` as a number, -1 if absent: no `JsValue` to inspect afterwards, which
-    /// would cost more than the lookup itself.
-    #[wasm_bindgen(js_name = numberAt)]
-    fn number_at_or_minus_one(map: &Map, key: &JsValue) -> f64;
-}
-
-/// The number `map` holds for `key`, if any (our maps hold only non-negative numbers).
-fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
-    let n = number_at_or_minus_one(map, key);
-    (n >= 0.0).then_some(n)
-}
-
-/// Results and cached Task objects stay JS values.
-type Store = TaskStore<JsValue, JsValue>;
-
-/// The state behind one JS store object (and the message queue linked to it, if any).
-pub(super) struct Inner {
-    store: Store,
-    ids: IdSource,
-    /// Task id string → slot, exactly the live tasks (kept in step with the core's
-    /// removal log after every call).
-    index: Map,
-    /// Slot → the strings of a task that never change, made once per task.
-    slot_strings: Vec<TaskStrings>,
-    sessions: SessionCache,
-    timer: Timer,
-    on_timer: Option<Function>,
-    queues: Option<MessageQueues<JsValue>>,
-}
-
-/// A task's id and `createdAt` as JS strings.
-#[derive(Clone)]
-struct TaskStrings {
-    id: JsValue,
-    created_at: JsValue,
-}
-
-/// Session ids seen recently, so a session string is copied into wasm memory once rather
-/// than on every call. A JS `Map` from the string to its place in `names`.
-#[derive(Default)]
-struct SessionCache {
-    index: Map,
-    names: Vec<String>,
-}
-
-impl SessionCache {
-    /// Past this many distinct sessions the cache starts over.
-    const MAX: usize = 1024;
-
-    /// Reads a `sessionId` argument: `None` for absent, else its place in the cache.
-    fn resolve(&mut self, value: &JsValue) -> Result<Option<usize>, StoreError> {
-        if args::is_absent(value) {
-            return Ok(None);
-        }
-        if let Some(i) = number_at(&self.index, value) {
-            return Ok(Some(i as usize));
-        }
-        let name = args::string("sessionId", value)?;
-        params::session(Some(&name))?;
-        if self.names.len() >= Self::MAX {
-            self.names.clear();
-            self.index.clear();
-        }
-        self.index
-            .set(value, &JsValue::from(self.names.len() as f64));
-        self.names.push(name);
-        Ok(Some(self.names.len() - 1))
-    }
-
-    /// The session name at a place from [`SessionCache::resolve`].
-    fn name(&self, place: Option<usize>) -> Option<&str> {
-        place.and_then(|i| self.names.get(i)).map(String::as_str)
-    }
-}
-
-/// A task id as the caller gave it: found in the index, or text to hand to the core (which
-/// then answers "not found" or rejects it).
-enum Key {
-    Slot(u32),
-    Text(String),
-}
-
-impl Inner {
-    /// After every call: forget removed tasks (index, linked queues), and make sure the
-    /// timer fires by the earliest deadline.
-    fn settle_up(&mut self, now: u64) {
-        for id in self.store.drain_removed() {
-            let text = id.to_string();
-            self.index.delete(&JsValue::from_str(&text));
-            if let Some(queues) = self.queues.as_mut() {
-                queues.remove_task(&text);
-            }
-        }
-        if let Some(callback) = &self.on_timer {
-            self.timer.arm(self.store.next_deadline(), now, callback);
-        }
-    }
-
-    /// The linked message queues if the store shows `session` the live task `task_id`
-    /// (made on first use); `None` otherwise.
-    pub(super) fn visible_queues(
-        &mut self,
-        task_id: &str,
-        session: Option<&str>,
-        now: u64,
-    ) -> Result<Option<&mut MessageQueues<JsValue>>, StoreError> {
-        let visible = self.store.get(task_id, session, now)?.is_some();
-        self.settle_up(now);
-        Ok(visible.then(|| self.queues.get_or_insert_with(MessageQueues::default)))
-    }
-
-    /// Tasks with messages waiting in the linked queues (expired tasks' queues dropped).
-    pub(super) fn queue_count(&mut self, now: u64) -> usize {
-        self.store.expire(now);
-        self.settle_up(now);
-        self.queues.as_ref().map_or(0, MessageQueues::task_count)
-    }
-
-    /// Looks a task id up in the index (no copy of the string into wasm memory).
-    fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
-        match number_at(&self.index, task_id) {
-            Some(slot) => Ok(Key::Slot(slot as u32)),
-            None => args::string("taskId", task_id).map(Key::Text),
-        }
-    }
-
-    /// The cached JS Task object of `handle`, built if the task changed since last time.
-    fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
-        let stored = self
-            .store
-            .stored_mut(handle)
-            .ok_or_else(|| StoreError::Internal {
-                message: "handle of a removed task".into(),
-            })?;
-        if let Some(view) = stored.view_mut() {
-            return Ok(view.clone());
-        }
-        let strings = match self.slot_strings.get(handle.slot() as usize) {
-            Some(known) if !known.id.is_undefined() => known.clone(),
-            _ => TaskStrings {
-                id: JsValue::from_str(&stored.task().task_id.to_string()),
-                created_at: iso_time(stored.task().created_at as f64),
-            },
-        };
-        let built = task_object(stored.task(), &strings.id, &strings.created_at);
-        *stored.view_mut() = Some(built.clone());
-        Ok(built)
-    }
-
-    /// The task named by `key`, as the core takes it.
-    fn task_ref<'k>(&self, key: &'k Key) -> TaskRef<'k> {
-        match key {
-            // The index holds live tasks only, so the slot has a task.
-            Key::Slot(slot) => self
-                .store
-                .handle_at(*slot)
-                .map_or(TaskRef::Id(""), TaskRef::Handle),
-            Key::Text(text) => TaskRef::Id(text),
-        }
-    }
 }
 
 /// A task store for `@modelcontextprotocol/sdk`, kept in WebAssembly memory.
@@ -203,7 +41,22 @@ pub struct InMemoryTaskStore {
     inner: Rc<RefCell<Inner>>,
 }
 
-const OPTIONS: [&str; 4] = ["pageSize", "defaultPollInterval", "minTtl", "maxTtl"];
+/// How an option's number is checked (`args::count`, `args::millis`).
+type ReadOption = fn(&str, f64) -> Result<u64, StoreError>;
+/// Where an option's value goes in the config.
+type SetOption = fn(&mut StoreConfig, u64);
+
+/// The numeric options: key, how its value is read, where it goes in the config.
+const OPTIONS: [(&str, ReadOption, SetOption); 4] = [
+    ("pageSize", args::count, |c, n| {
+        c.page_size = usize::try_from(n).unwrap_or(usize::MAX)
+    }),
+    ("defaultPollInterval", args::millis, |c, n| {
+        c.default_poll_interval = n
+    }),
+    ("minTtl", args::millis, |c, n| c.min_ttl = n),
+    ("maxTtl", args::millis, |c, n| c.max_ttl = Some(n)),
+];
 
 fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
     let mut config = StoreConfig::default();
@@ -211,47 +64,19 @@ fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
         return Ok(config);
     }
     object("options", options)?;
-    only_known_keys("options", options, &OPTIONS)?;
-    let read = |key: &str| {
+    only_known_keys("options", options, &OPTIONS.map(|(key, ..)| key))?;
+    for (key, read, set) in OPTIONS {
         let name = format!("options.{key}");
         let value = field(&name, options, key)?;
         if is_absent(&value) {
-            return Ok(None);
+            continue;
         }
         let n = value
             .as_f64()
-            .ok_or_else(|| StoreError::type_error(name.as_str(), describe(&value), "a number"))?;
-        let whole = if key == "pageSize" {
-            params::count
-        } else {
-            params::millis
-        };
-        whole(&name, n).map(Some)
-    };
-    if let Some(n) = read("pageSize")? {
-        config.page_size = usize::try_from(n).unwrap_or(usize::MAX);
+            .ok_or_else(|| type_error(&name, describe(&value), "a number"))?;
+        set(&mut config, read(&name, n)?);
     }
-    if let Some(n) = read("defaultPollInterval")? {
-        config.default_poll_interval = n;
-    }
-    if let Some(n) = read("minTtl")? {
-        config.min_ttl = n;
-    }
-    config.max_ttl = read("maxTtl")?;
-    config.validate().map_err(|err| match err {
-        StoreError::InvalidParam {
-            name,
-            value,
-            rule,
-            class,
-        } => StoreError::InvalidParam {
-            name: format!("options.{name}"),
-            value,
-            rule,
-            class,
-        },
-        other => other,
-    })?;
+    config.validate()?;
     Ok(config)
 }
 
@@ -267,17 +92,13 @@ fn resolve_task(outcome: Result<JsValue, StoreError>) -> Promise {
 fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
     let index = status_index(value);
     if index == -2.0 {
-        return Err(StoreError::type_error(
-            "status",
-            describe(value),
-            "a string",
-        ));
+        return Err(type_error("status", describe(value), "a string"));
     }
     usize::try_from(index as i64)
         .ok()
         .and_then(|i| ALL_STATUSES.get(i).copied())
         .ok_or_else(|| {
-            StoreError::range_error(
+            range_error(
                 "status",
                 describe(value),
                 "must be one of 'working', 'input_required', 'completed', 'failed', 'cancelled'",
@@ -289,13 +110,8 @@ fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
     match status_arg(value) {
         Ok(TaskStatus::Completed) => Ok(Outcome::Completed),
         Ok(TaskStatus::Failed) => Ok(Outcome::Failed),
-        Err(
-            err @ StoreError::InvalidParam {
-                class: ErrorClass::TypeError,
-                ..
-            },
-        ) => Err(err),
-        _ => Err(StoreError::range_error(
+        Err(err) if err.kind() == ErrorKind::WrongType => Err(err),
+        _ => Err(range_error(
             "status",
             describe(value),
             "storeTaskResult takes 'completed' or 'failed'",
@@ -316,7 +132,7 @@ fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::type_error(
+        Err(type_error(
             "requestId",
             describe(value),
             "a string or a finite number",
@@ -330,38 +146,27 @@ impl InMemoryTaskStore {
     /// (default 1000 ms), `minTtl` (default 1000 ms), `maxTtl` (default none).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions | undefined")] options: JsValue,
     ) -> Result<InMemoryTaskStore, JsValue> {
         let config = throw_on_err(config_from(&options))?;
         let mut store = throw_on_err(Store::new(config))?;
-        store.record_removals(true);
-        let inner = Rc::new(RefCell::new(Inner {
-            store,
-            ids: IdSource::default(),
-            index: Map::new(),
-            slot_strings: Vec::new(),
-            sessions: SessionCache::default(),
-            timer: Timer::default(),
-            on_timer: None,
-            queues: None,
-        }));
+        store.record_events(true);
+        let inner = Rc::new(RefCell::new(Inner::new(store)));
         // The callback belongs to the JS garbage collector (`into_js_value`), so a timer that
         // outlives the store (fake timers that never clear a real handle) still finds a
         // live function; it holds the store weakly and does nothing once the store is gone.
         let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
         let on_timer = Closure::<dyn FnMut()>::new(move || {
-            let Some(inner) = weak.upgrade() else { return };
-            let Ok(mut inner) = inner.try_borrow_mut() else {
-                return;
-            };
-            let t = now();
-            inner.timer.fired();
-            inner.store.expire(t);
-            inner.settle_up(t);
+            let Some(state) = weak.upgrade() else { return };
+            let _ = with_state(&state, |inner, t| {
+                inner.timer.fired();
+                inner.store.expire(t);
+                Ok(())
+            });
         })
         .into_js_value();
         if let Ok(mut state) = inner.try_borrow_mut() {
-            state.on_timer = Some(on_timer.unchecked_into());
+            state.set_timer_callback(Some(on_timer.unchecked_into()));
         }
         Ok(InMemoryTaskStore { inner })
     }
@@ -370,16 +175,7 @@ impl InMemoryTaskStore {
         &self,
         f: impl FnOnce(&mut Inner, u64) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut inner = self
-            .inner
-            .try_borrow_mut()
-            .map_err(|_| StoreError::Internal {
-                message: "the store was called from inside one of its own calls".into(),
-            })?;
-        let t = now();
-        let out = f(&mut inner, t);
-        inner.settle_up(t);
-        out
+        with_state(&self.inner, f)
     }
 
     /// Creates a task in `working` for a request; resolves to the new Task.
@@ -390,7 +186,7 @@ impl InMemoryTaskStore {
         task_params: JsValue,
         #[wasm_bindgen(js_name = requestId, unchecked_param_type = "RequestId")]
         request_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TaskRequest")] request: JsValue,
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
@@ -400,28 +196,11 @@ impl InMemoryTaskStore {
             let params = params?;
             checked?;
             let session = inner.sessions.resolve(&session_id)?;
-            let id = inner.ids.next_id().map_err(|e| StoreError::Internal {
-                message: format!("no random bytes for a task id: {e}"),
-            })?;
+            let id = inner.next_id()?;
             let handle = inner
                 .store
                 .create(id, params, inner.sessions.name(session), t)?;
-            let strings = TaskStrings {
-                id: JsValue::from_str(&id.to_string()),
-                created_at: iso_time(t as f64),
-            };
-            inner.index.set(&strings.id, &JsValue::from(handle.slot()));
-            let slot = handle.slot() as usize;
-            if inner.slot_strings.len() <= slot {
-                let blank = TaskStrings {
-                    id: JsValue::UNDEFINED,
-                    created_at: JsValue::UNDEFINED,
-                };
-                inner.slot_strings.resize(slot + 1, blank);
-            }
-            if let Some(place) = inner.slot_strings.get_mut(slot) {
-                *place = strings;
-            }
+            inner.file_new(handle)?;
             inner.view(handle)
         }))
     }
@@ -451,7 +230,7 @@ impl InMemoryTaskStore {
         &self,
         #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "'completed' | 'failed'")] status: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Result")] result: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "JsonObject")] result: JsValue,
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
@@ -470,7 +249,7 @@ impl InMemoryTaskStore {
     }
 
     /// The stored result of a task (a frozen copy of what was stored).
-    #[wasm_bindgen(js_name = getTaskResult, unchecked_return_type = "Promise<Result>")]
+    #[wasm_bindgen(js_name = getTaskResult, unchecked_return_type = "Promise<JsonObject>")]
     pub fn get_task_result(
         &self,
         #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
@@ -515,7 +294,7 @@ impl InMemoryTaskStore {
     /// One page of this session's tasks in creation order: `{ tasks, nextCursor? }`.
     #[wasm_bindgen(
         js_name = listTasks,
-        unchecked_return_type = "Promise<{ tasks: Task[]; nextCursor?: string }>"
+        unchecked_return_type = "Promise<ListTasksPage>"
     )]
     pub fn list_tasks(
         &self,
@@ -545,13 +324,7 @@ impl InMemoryTaskStore {
     pub fn cleanup(&self) -> Result<(), JsValue> {
         throw_on_err(self.with(|inner, _| {
             inner.store.clear();
-            inner.store.drain_removed();
-            inner.index.clear();
-            inner.slot_strings.clear();
-            inner.sessions = SessionCache::default();
-            if let Some(queues) = inner.queues.as_mut() {
-                queues.clear();
-            }
+            inner.forget_caches();
             inner.timer.cancel();
             Ok(())
         }))
@@ -604,7 +377,7 @@ impl Drop for InMemoryTaskStore {
     fn drop(&mut self) {
         if let Ok(mut inner) = self.inner.try_borrow_mut() {
             inner.timer.cancel();
-            inner.on_timer = None;
+            inner.set_timer_callback(None);
         }
     }
 }

@@ -4,7 +4,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::core::Millis;
+use crate::core::{Millis, MAX_MILLIS};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
@@ -21,16 +21,12 @@ extern "C" {
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
-/// The last millisecond of year 9999: the largest instant an ISO 8601 timestamp of the
-/// spec's shape can hold, so a clock past it reads as it.
-const MAX_NOW: Millis = 253_402_300_799_999;
-
 /// `Date.now()` as milliseconds since the epoch: 0 for a clock before 1970 or a broken
-/// one, at most the end of year 9999.
+/// one, at most the end of year 9999 ([`MAX_MILLIS`]).
 pub fn now() -> Millis {
     let ms = date_now();
     if ms.is_finite() && ms > 0.0 {
-        (ms as Millis).min(MAX_NOW)
+        (ms as Millis).min(MAX_MILLIS)
     } else {
         0
     }

@@ -1,0 +1,243 @@
+//! The state behind one JS store object and the message queue linked to it: the core's
+//! store plus the binding's JS caches, and the one way every call gets at it.
+//!
+//! The caches exist because crossing the JS/wasm boundary costs more than the core's own
+//! work: a JS `Map` from id string to slot (the id never enters wasm memory on the hot
+//! path), the id and `createdAt` strings of each slot made once, the Task object of each
+//! slot built once per version, and session ids copied into wasm once. They are kept in
+//! step with the core by its change log after every call; none of them decides anything.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Map};
+use wasm_bindgen::prelude::*;
+
+use super::args;
+use super::error::{busy, internal};
+use super::task_view::{iso_time, task_object};
+use super::timer::{now, Timer};
+
+use crate::core::{
+    params, ChangeKind, Handle, IdSource, Millis, StoreError, TaskEvent, TaskRef, TaskStore,
+};
+
+#[wasm_bindgen(module = "/src/wasm/helpers.js")]
+extern "C" {
+    /// `map.get(key)` as a number, -1 if absent: no `JsValue` to inspect afterwards, which
+    /// would cost more than the lookup itself.
+    #[wasm_bindgen(js_name = numberAt)]
+    fn number_at_or_minus_one(map: &Map, key: &JsValue) -> f64;
+}
+
+/// The number `map` holds for `key`, if any (our maps hold only non-negative numbers).
+fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
+    let n = number_at_or_minus_one(map, key);
+    (n >= 0.0).then_some(n)
+}
+
+/// Results, queued messages and cached Task objects stay JS values.
+pub(super) type Store = TaskStore<JsValue, JsValue>;
+
+/// What the binding keeps per slot: the strings of its task that never change, and the
+/// Task object built for one version of it.
+#[derive(Clone, Default)]
+struct SlotCache {
+    id: JsValue,
+    created_at: JsValue,
+    view: Option<(u64, JsValue)>,
+}
+
+/// The core store and the binding's caches.
+pub(super) struct Inner {
+    pub(super) store: Store,
+    ids: IdSource,
+    /// Task id string → slot, exactly the live tasks.
+    index: Map,
+    slots: Vec<SlotCache>,
+    pub(super) sessions: SessionCache,
+    pub(super) timer: Timer,
+    on_timer: Option<Function>,
+}
+
+/// Session ids seen recently, so a session string is copied into wasm memory once rather
+/// than on every call. A JS `Map` from the string to its place in `names`.
+#[derive(Default)]
+pub(super) struct SessionCache {
+    index: Map,
+    names: Vec<String>,
+}
+
+impl SessionCache {
+    /// Past this many distinct sessions the cache starts over.
+    const MAX: usize = 1024;
+
+    /// Reads a `sessionId` argument: `None` for absent, else its place in the cache.
+    pub(super) fn resolve(&mut self, value: &JsValue) -> Result<Option<usize>, StoreError> {
+        if args::is_absent(value) {
+            return Ok(None);
+        }
+        if let Some(i) = number_at(&self.index, value) {
+            return Ok(Some(i as usize));
+        }
+        let name = args::string("sessionId", value)?;
+        params::session(Some(&name))?;
+        if self.names.len() >= Self::MAX {
+            self.names.clear();
+            self.index.clear();
+        }
+        self.index
+            .set(value, &JsValue::from(self.names.len() as f64));
+        self.names.push(name);
+        Ok(Some(self.names.len() - 1))
+    }
+
+    /// The session name at a place from [`SessionCache::resolve`].
+    pub(super) fn name(&self, place: Option<usize>) -> Option<&str> {
+        place.and_then(|i| self.names.get(i)).map(String::as_str)
+    }
+}
+
+/// A task id as the caller gave it: found in the index, or text to hand to the core (which
+/// then answers "not found").
+pub(super) enum Key {
+    Slot(u32),
+    Text(String),
+}
+
+impl Inner {
+    /// A new store's state; `on_timer` is set by [`Inner::set_timer_callback`].
+    pub(super) fn new(store: Store) -> Inner {
+        Inner {
+            store,
+            ids: IdSource::default(),
+            index: Map::new(),
+            slots: Vec::new(),
+            sessions: SessionCache::default(),
+            timer: Timer::default(),
+            on_timer: None,
+        }
+    }
+
+    /// The function the one timer calls.
+    pub(super) fn set_timer_callback(&mut self, callback: Option<Function>) {
+        self.on_timer = callback;
+    }
+
+    /// After every call: bring the caches in step with the core's change log, and make sure
+    /// the timer fires by the earliest deadline. Returns the log for delivery once the
+    /// store is no longer borrowed.
+    pub(super) fn settle_up(&mut self, now: Millis) -> Vec<TaskEvent> {
+        let events = self.store.drain_events();
+        for event in &events {
+            if let ChangeKind::Removed(_) = event.kind {
+                let id = JsValue::from_str(&event.task_id().to_string());
+                if let Some(cache) =
+                    number_at(&self.index, &id).and_then(|slot| self.slots.get_mut(slot as usize))
+                {
+                    *cache = SlotCache::default();
+                }
+                self.index.delete(&id);
+            }
+        }
+        if let Some(callback) = &self.on_timer {
+            self.timer.arm(self.store.next_deadline(), now, callback);
+        }
+        events
+    }
+
+    /// Forgets every cached value (the store was cleared).
+    pub(super) fn forget_caches(&mut self) {
+        self.index.clear();
+        self.slots.clear();
+        self.sessions = SessionCache::default();
+    }
+
+    /// A fresh random task id.
+    pub(super) fn next_id(&mut self) -> Result<crate::core::TaskId, StoreError> {
+        self.ids
+            .next_id(getrandom::fill)
+            .map_err(|e| internal(format!("no random bytes for a task id: {e}")))
+    }
+
+    /// Files a task just created in `handle`'s slot: its id and `createdAt` strings, and
+    /// the index entry.
+    pub(super) fn file_new(&mut self, handle: Handle) -> Result<(), StoreError> {
+        let stored = self.store.stored(handle).ok_or_else(removed)?;
+        let task = stored.task();
+        let cache = SlotCache {
+            id: JsValue::from_str(&task.task_id.to_string()),
+            created_at: iso_time(task.created_at as f64),
+            view: None,
+        };
+        self.index.set(&cache.id, &JsValue::from(handle.slot()));
+        let slot = handle.slot() as usize;
+        if self.slots.len() <= slot {
+            self.slots.resize(slot + 1, SlotCache::default());
+        }
+        if let Some(place) = self.slots.get_mut(slot) {
+            *place = cache;
+        }
+        Ok(())
+    }
+
+    /// Looks a task id up in the index (no copy of the string into wasm memory).
+    pub(super) fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
+        match number_at(&self.index, task_id) {
+            Some(slot) => Ok(Key::Slot(slot as u32)),
+            None => args::string("taskId", task_id).map(Key::Text),
+        }
+    }
+
+    /// The task named by `key`, as the core takes it.
+    pub(super) fn task_ref<'k>(&self, key: &'k Key) -> TaskRef<'k> {
+        match key {
+            // The index holds live tasks only, so the slot has a task.
+            Key::Slot(slot) => self
+                .store
+                .handle_at(*slot)
+                .map_or(TaskRef::Id(""), TaskRef::Handle),
+            Key::Text(text) => TaskRef::Id(text),
+        }
+    }
+
+    /// The JS Task object of `handle`, built if the task changed since it was last built.
+    pub(super) fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
+        let stored = self.store.stored(handle).ok_or_else(removed)?;
+        let version = stored.record().version;
+        let cache = self
+            .slots
+            .get_mut(handle.slot() as usize)
+            .filter(|c| !c.id.is_undefined())
+            .ok_or_else(|| internal("a live task without its strings"))?;
+        if let Some((built_for, view)) = &cache.view {
+            if *built_for == version {
+                return Ok(view.clone());
+            }
+        }
+        let built = task_object(stored.task(), &cache.id, &cache.created_at);
+        cache.view = Some((version, built.clone()));
+        Ok(built)
+    }
+}
+
+fn removed() -> StoreError {
+    internal("handle of a removed task")
+}
+
+/// Runs `f` on the state with the time of the call, then settles up (caches, timer). The
+/// only way into the state: a call from inside a call (user code run by the store calling
+/// it back) is rejected rather than trapping.
+pub(super) fn with_state<T>(
+    state: &Rc<RefCell<Inner>>,
+    f: impl FnOnce(&mut Inner, Millis) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut inner = state.try_borrow_mut().map_err(|_| busy())?;
+    let t = now();
+    let out = f(&mut inner, t);
+    // The change log leaves the state here; whatever is done with it from now on (calling
+    // listeners) runs with the state released, so it may call the store again.
+    let _events = inner.settle_up(t);
+    drop(inner);
+    out
+}
