@@ -156,7 +156,7 @@ impl Inner {
     /// A fresh random task id.
     pub(super) fn next_id(&mut self) -> Result<crate::core::TaskId, StoreError> {
         self.ids
-            .next_id(getrandom::fill)
+            .next_random()
             .map_err(|e| internal(format!("no random bytes for a task id: {e}")))
     }
 
