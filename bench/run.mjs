@@ -1,7 +1,11 @@
 // Benchmark of issue 4: this package's InMemoryTaskStore (Rust compiled to wasm) against
 // the SDK's own InMemoryTaskStore (TypeScript), on the same workload.
 //
-//   node --expose-gc bench/run.mjs [--quick] [--sizes=1000,10000] [--reps=3]
+//   node --expose-gc bench/run.mjs [--quick] [--sizes=1000,10000] [--reps=3] [--baseline=DIR]
+//
+// --baseline=DIR compares ours with an earlier build of this package (DIR: its pkg/, e.g.
+// from a worktree of an earlier commit) in place of the SDK's store, alternating the two
+// in one run, to measure what a change costs.
 //
 // Prints the tables below and writes everything to bench/results/latest.json.
 // - Speed (bench/lib/timing.mjs, one child process per size N): every operation, both
@@ -19,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { coldStartOnce } from './lib/coldstart.mjs';
 import { packageSizes } from './lib/sizes.mjs';
-import { LABELS } from './lib/stores.mjs';
+import { labels } from './lib/stores.mjs';
 import { bytes, count, duration, median, micros, rate, ratio, table } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +49,13 @@ if (!existsSync(join(root, 'pkg', 'package.json'))) {
   process.exit(1);
 }
 const started = performance.now();
+if (option('baseline')) {
+  const baselineCopy = join(resultsDir, 'pkg-baseline');
+  rmSync(baselineCopy, { recursive: true, force: true });
+  cpSync(option('baseline'), baselineCopy, { recursive: true, dereference: true });
+  process.env.BENCH_BASELINE_DIR = baselineCopy;
+}
+const LABELS = labels();
 // Measure a copy of pkg/ taken now, so a rebuild during a long run changes nothing; the
 // child processes and the cold starts import it through BENCH_PKG_DIR (see lib/stores.mjs).
 const pkgCopy = join(resultsDir, 'pkg-under-test');
@@ -163,11 +174,11 @@ for (const n of settings.sizes) {
   const ls = sdk.listTasks;
   rows.push([`  time to list all ${count(lo.tasks)} tasks of a session`,
     (lo.capped ? '> ' : '') + duration(lo.fullSeconds), (ls.capped ? '> ' : '') + duration(ls.fullSeconds), '']);
-  say(table(['operation', LABELS.ours, LABELS.sdk, 'ours/SDK'], rows));
+  say(table(['operation', LABELS.ours, LABELS.sdk, `ours/${LABELS.short}`], rows));
 }
 
 say();
-say('Where a call goes (µs per call, median; ours / SDK)');
+say(`Where a call goes (µs per call, median; ours / ${LABELS.short})`);
 say(table(['probe', ...settings.sizes.map((n) => `N = ${count(n)}`)], PROBES.map(([key, label]) => [label,
   ...settings.sizes.map((n) => {
     const o = speed[n].ours[key];
@@ -187,13 +198,13 @@ for (const n of settings.sizes) {
       bytes(o.heap), bytes(o.wasm), bytes(o.total), bytes(s.total), ratio(o.total / s.total)]);
   }
 }
-say(table(['state', 'ours JS heap', 'ours wasm', 'ours total', 'SDK total', 'ours/SDK'], memRows));
+say(table(['state', 'ours JS heap', 'ours wasm', 'ours total', `${LABELS.short} total`, `ours/${LABELS.short}`], memRows));
 say('JS heap: process.memoryUsage().heapUsed growth; wasm: growth of our module\'s linear memory');
 say('(WebAssembly.Memory byteLength: a high-water mark in 64 KiB pages, never returned).');
 
 say();
 say('Pending timers with N live tasks (ref\'d Timeouts from process.getActiveResourcesInfo(); ours is unref\'d)');
-say(table(['N', 'ours: ref\'d Timeouts', 'ours: hasPendingTimer', 'SDK: ref\'d Timeouts'], settings.sizes.map((n) => [
+say(table(['N', 'ours: ref\'d Timeouts', 'ours: hasPendingTimer', `${LABELS.short}: ref'd Timeouts`], settings.sizes.map((n) => [
   count(n), String(memory[n].ours.timers.refTimeouts), String(memory[n].ours.timers.hasPendingTimer),
   count(memory[n].sdk.timers.refTimeouts)])));
 
@@ -205,7 +216,7 @@ say(table(['files', 'raw', 'gzip -9', 'brotli'], [
   sizeRow('ours, Node: JS (entry + glue)', sizes.oursNode.js),
   sizeRow('ours, Node: total', sizes.oursNode.total),
   sizeRow('ours, browser: total', sizes.oursBrowser.total),
-  sizeRow(`SDK store: ${sizes.sdk.files.length} modules`, sizes.sdk.total),
+  sizeRow(`${LABELS.short}: ${sizes.sdk.files.length} files`, sizes.sdk.total),
 ]));
 
 say();

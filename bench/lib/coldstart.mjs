@@ -6,7 +6,7 @@
 // same for both stores).
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { SPECIFIERS, ourSpecifier } from './stores.mjs';
+import { otherSpecifier, ourSpecifier } from './stores.mjs';
 
 /** The child's script: import, construct, first createTask, report, exit. */
 const script = (specifier) => `
@@ -26,7 +26,7 @@ process.exit(0);
 /** One cold start of store `name` (`ours` or `sdk`), run with `cwd` as the project root. */
 export function coldStartOnce(name, cwd) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(name === 'ours' ? ourSpecifier() : SPECIFIERS[name])], {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script(name === 'ours' ? ourSpecifier() : otherSpecifier())], {
     cwd, encoding: 'utf8',
   });
   const wallMs = performance.now() - started;

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
-import { SPECIFIERS } from './stores.mjs';
+import { otherSpecifier } from './stores.mjs';
 
 /** Raw, gzip -9 and brotli sizes of one buffer. */
 function measure(bytes) {
@@ -66,7 +66,8 @@ export function packageSizes(root, pkg = join(root, 'pkg')) {
   const target = (t) => (typeof t === 'string' || t === undefined ? t : t.default);
   const nodeEntry = resolve(pkg, target(dot.node?.import) ?? target(dot.import) ?? manifest.main);
   const browserEntry = resolve(pkg, target(dot.browser) ?? manifest.browser ?? target(dot.default));
-  const sdkEntry = fileURLToPath(import.meta.resolve(SPECIFIERS.sdk));
+  const other = otherSpecifier();
+  const sdkEntry = fileURLToPath(other.startsWith('file:') ? other : import.meta.resolve(other));
   const sizes = {
     oursNode: tally(moduleGraph(nodeEntry), root),
     oursBrowser: tally(moduleGraph(browserEntry), root),

@@ -21,7 +21,24 @@ export const SPECIFIERS = Object.freeze({
 /** The specifier that imports our store: the package name, or BENCH_PKG_DIR's Node entry. */
 export function ourSpecifier() {
   const dir = process.env.BENCH_PKG_DIR;
-  if (!dir) return SPECIFIERS.ours;
+  return dir ? packageEntry(dir) : SPECIFIERS.ours;
+}
+
+/**
+ * The specifier of the store ours is compared with: the SDK's, or with BENCH_BASELINE_DIR
+ * set (`bench/run.mjs --baseline=DIR`), the Node entry of an earlier build of this package,
+ * to see what a change costs.
+ */
+export function otherSpecifier() {
+  const dir = process.env.BENCH_BASELINE_DIR;
+  return dir ? packageEntry(dir) : SPECIFIERS.sdk;
+}
+
+/** Whether ours is compared with an earlier build of itself rather than the SDK's store. */
+export const againstBaseline = () => Boolean(process.env.BENCH_BASELINE_DIR);
+
+/** The Node ESM entry of a built package directory, as a file URL. */
+function packageEntry(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const dot = manifest.exports['.'];
   // A condition's target is a path, or an object of nested conditions ({ types, default }).
@@ -29,21 +46,26 @@ export function ourSpecifier() {
   return pathToFileURL(join(dir, target(dot.node?.import) ?? target(dot.import) ?? manifest.main)).href;
 }
 
-/** Display names. */
-export const LABELS = Object.freeze({ ours: 'ours (wasm)', sdk: 'SDK (TS)' });
+/** Display names (the other store is the SDK's, or a baseline build of ours). */
+export function labels() {
+  return againstBaseline()
+    ? { ours: 'ours (wasm)', sdk: 'baseline (wasm)', short: 'baseline' }
+    : { ours: 'ours (wasm)', sdk: 'SDK (TS)', short: 'SDK' };
+}
 
 /**
  * Imports one store. Resolves to `{ name, create, wasmMemory }`: `create()` makes a fresh
  * store with default settings (page size 10 and poll interval 1000 ms for both; ours
  * keeps its default minimum ttl, below the ttl the workload asks for), and `wasmMemory`
- * is our module's `WebAssembly.Memory` (null for the SDK's store).
+ * is a wasm build's `WebAssembly.Memory` (null for the SDK's store). `sdk` names the other
+ * store: the SDK's, or the baseline build.
  */
 export async function loadStore(name) {
-  if (name === 'sdk') {
+  if (name === 'sdk' && !againstBaseline()) {
     const { InMemoryTaskStore } = await import(SPECIFIERS.sdk);
     return { name, create: () => new InMemoryTaskStore(), wasmMemory: null };
   }
-  if (name !== 'ours') throw new Error(`unknown store ${name}`);
+  if (name !== 'ours' && name !== 'sdk') throw new Error(`unknown store ${name}`);
   const memories = [];
   const Original = WebAssembly.Instance;
   WebAssembly.Instance = class extends Original {
@@ -54,7 +76,7 @@ export async function loadStore(name) {
   };
   let mod;
   try {
-    mod = await import(ourSpecifier());
+    mod = await import(name === 'ours' ? ourSpecifier() : otherSpecifier());
   } finally {
     WebAssembly.Instance = Original;
   }

@@ -1,6 +1,6 @@
 //! The change log: one [`TaskEvent`] per change of a task, in the order they happened.
 
-use super::{Task, TaskId};
+use super::{Task, TaskId, TaskRecord};
 
 /// What happened to a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -37,21 +37,42 @@ impl RemovalReason {
     }
 }
 
-/// One change of one task: what happened, and the task as it is after the change (for a
-/// removal, as it was last).
+/// One change of one task: what happened, to which task, and the record's version after
+/// it.
+///
+/// The log is read right after the call that made the change, so for every kind but a
+/// removal the task's state after the change is the record the store holds at that version;
+/// a removed task is no longer held, so its last state travels in the event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskEvent {
     /// What happened.
     pub kind: ChangeKind,
-    /// The task after the change (its last state, for a removal).
-    pub task: Task,
+    /// The task.
+    pub task_id: TaskId,
     /// The record's version after the change (its last version, for a removal).
     pub version: u64,
+    /// For a removal, the task as it was last; `None` for the other kinds.
+    pub last: Option<Task>,
 }
 
 impl TaskEvent {
-    /// The task's id.
-    pub fn task_id(&self) -> TaskId {
-        self.task.task_id
+    /// The event of a change to a record still held.
+    pub fn changed(kind: ChangeKind, record: &TaskRecord) -> TaskEvent {
+        TaskEvent {
+            kind,
+            task_id: record.task.task_id,
+            version: record.version,
+            last: None,
+        }
+    }
+
+    /// The event of a record's removal, carrying its last state.
+    pub fn removed(record: TaskRecord, reason: RemovalReason) -> TaskEvent {
+        TaskEvent {
+            kind: ChangeKind::Removed(reason),
+            task_id: record.task.task_id,
+            version: record.version,
+            last: Some(record.task),
+        }
     }
 }

@@ -11,6 +11,7 @@
 //! so an expired task is gone from every answer from its deadline on, whether or not a
 //! timer has fired yet. Every change is logged as a [`TaskEvent`] when the log is on.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -73,9 +74,9 @@ const EVERYONE: u64 = u64::MAX;
 #[derive(Debug)]
 pub struct Stored<R, M = ()> {
     record: TaskRecord,
-    owner_key: u64,
     result: Option<R>,
-    queue: Fifo<M>,
+    /// Only while messages wait (most tasks never have any).
+    queue: Option<Box<Fifo<M>>>,
 }
 
 impl<R, M> Stored<R, M> {
@@ -100,8 +101,8 @@ impl<R, M> Stored<R, M> {
     }
 
     /// The messages queued for the task, oldest first.
-    pub fn queued(&self) -> &Fifo<M> {
-        &self.queue
+    pub fn queued(&self) -> impl Iterator<Item = &M> {
+        self.queue.iter().flat_map(|q| q.iter())
     }
 }
 
@@ -124,12 +125,11 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
-/// Session names interned to small integers for the creation-order index, counted by the
-/// tasks they own; records share the interned name.
+/// Session names interned to small integers (keys of the creation-order index), counted
+/// by the tasks they own; records share the interned name.
 #[derive(Debug, Default)]
 struct Sessions {
-    by_name: HashMap<Arc<str>, (u64, usize)>,
-    names: HashMap<u64, Arc<str>>,
+    by_name: HashMap<Arc<str>, (u64, Cell<usize>)>,
     next: u64,
 }
 
@@ -138,36 +138,27 @@ impl Sessions {
         self.by_name.get(name).map(|&(key, _)| key)
     }
 
+    /// The key and shared name of `name`, counting one more task for it.
     fn acquire(&mut self, name: &str) -> (u64, Arc<str>) {
-        if let Some((key, count)) = self.by_name.get_mut(name) {
-            *count += 1;
-            if let Some(shared) = self.names.get(key) {
-                return (*key, shared.clone());
-            }
+        if let Some((shared, (key, count))) = self.by_name.get_key_value(name) {
+            count.set(count.get() + 1);
+            return (*key, shared.clone());
         }
         self.next += 1;
-        let key = self.next;
         let shared: Arc<str> = name.into();
-        self.by_name.insert(shared.clone(), (key, 1));
-        self.names.insert(key, shared.clone());
-        (key, shared)
+        self.by_name
+            .insert(shared.clone(), (self.next, Cell::new(1)));
+        (self.next, shared)
     }
 
-    fn release(&mut self, key: u64) {
-        let Some(name) = self.names.get(&key) else {
-            return;
-        };
-        let gone = match self.by_name.get_mut(name) {
-            Some((_, count)) => {
-                *count = count.saturating_sub(1);
-                *count == 0
-            }
-            None => false,
-        };
-        if gone {
+    /// Counts one task less for `name`, forgetting it at none; returns its key.
+    fn release(&mut self, name: &str) -> Option<u64> {
+        let &(key, ref count) = self.by_name.get(name)?;
+        count.set(count.get().saturating_sub(1));
+        if count.get() == 0 {
             self.by_name.remove(name);
-            self.names.remove(&key);
         }
+        Some(key)
     }
 }
 
@@ -200,6 +191,8 @@ pub struct TaskStore<R, M = ()> {
     /// Tasks whose queue holds messages.
     queued: usize,
     events: Option<Vec<TaskEvent>>,
+    /// Always empty: what [`TaskStore::drain_events`] drains when logging is off.
+    no_events: Vec<TaskEvent>,
 }
 
 impl<R, M> Default for TaskStore<R, M> {
@@ -215,6 +208,7 @@ impl<R, M> Default for TaskStore<R, M> {
             next_seq: 0,
             queued: 0,
             events: None,
+            no_events: Vec::new(),
         }
     }
 }
@@ -264,9 +258,13 @@ impl<R, M> TaskStore<R, M> {
         }
     }
 
-    /// The changes since the last call, oldest first, when logging is on.
-    pub fn drain_events(&mut self) -> Vec<TaskEvent> {
-        self.events.as_mut().map(std::mem::take).unwrap_or_default()
+    /// Takes the changes logged since the last call, oldest first, when logging is on (the
+    /// log keeps its capacity, so logging allocates nothing in the steady state).
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, TaskEvent> {
+        match self.events.as_mut() {
+            Some(log) => log.drain(..),
+            None => self.no_events.drain(..),
+        }
     }
 
     /// The stored task behind a handle.
@@ -310,12 +308,11 @@ impl<R, M> TaskStore<R, M> {
         let record = TaskRecord::create(id, params, owner, seq, &self.config, now)?;
         self.next_seq += 1;
         let deadline = record.deadline;
-        self.log(ChangeKind::Created, &record);
+        self.log(TaskEvent::changed(ChangeKind::Created, &record));
         let stored = Stored {
             record,
-            owner_key,
             result: None,
-            queue: Fifo::default(),
+            queue: None,
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -416,8 +413,11 @@ impl<R, M> TaskStore<R, M> {
         now: Millis,
     ) -> Result<TaskRecord, StoreError> {
         let handle = self.find_or_err(id.into(), session, now)?;
-        self.remove(handle.slot, RemovalReason::Deleted)
-            .ok_or_else(dangling)
+        let record = self.remove(handle.slot).ok_or_else(dangling)?;
+        if self.events.is_some() {
+            self.log(TaskEvent::removed(record.clone(), RemovalReason::Deleted));
+        }
+        Ok(record)
     }
 
     /// One page of the tasks the caller may see, in creation order, after `cursor`
@@ -485,17 +485,18 @@ impl<R, M> TaskStore<R, M> {
             if is_live_at(Some(at), now) {
                 break;
             }
-            if self.remove(slot, RemovalReason::Expired).is_none() {
+            match self.remove(slot) {
+                Some(record) => self.log(TaskEvent::removed(record, RemovalReason::Expired)),
                 // A deadline without a task cannot happen; drop any such entry so expiry
                 // cannot loop on it.
-                self.deadlines.retain(|_, s| *s != slot);
+                None => self.deadlines.retain(|_, s| *s != slot),
             }
             count += 1;
         }
         count
     }
 
-    /// Removes every task.
+    /// Removes every task, logging each removal (in creation order) when logging is on.
     ///
     /// Creation positions keep counting, so a cursor handed out before the clear resumes
     /// before every task created after it rather than part-way through them.
@@ -503,10 +504,16 @@ impl<R, M> TaskStore<R, M> {
         if let Some(log) = self.events.as_mut() {
             for (_, &slot) in self.order.range((EVERYONE, 0)..=(EVERYONE, u64::MAX)) {
                 if let Some(stored) = self.slots.get_mut(slot as usize).and_then(Option::take) {
-                    log.push(removal(stored.record, RemovalReason::Cleared));
+                    log.push(TaskEvent::removed(stored.record, RemovalReason::Cleared));
                 }
             }
         }
+        self.reset();
+    }
+
+    /// Removes every task without logging each removal: for a caller that drops whatever
+    /// it keeps per task wholesale and has no one to tell. Otherwise as [`TaskStore::clear`].
+    pub fn reset(&mut self) {
         let config = self.config.clone();
         let events = self.events.take();
         let next_seq = self.next_seq;
@@ -531,12 +538,14 @@ impl<R, M> TaskStore<R, M> {
     ) -> Result<(), StoreError> {
         let handle = self.find_or_err(id.into(), session, now)?;
         let stored = self.stored_mut(handle).ok_or_else(dangling)?;
-        let was_empty = stored.queue.is_empty();
-        stored.queue.push(message, max_size)?;
-        if was_empty {
+        let queue = stored.queue.get_or_insert_with(Box::default);
+        let pushed = queue.push(message, max_size);
+        if queue.len() == 1 && pushed.is_ok() {
             self.queued += 1;
+        } else if queue.is_empty() {
+            stored.queue = None;
         }
-        Ok(())
+        pushed
     }
 
     /// Takes the oldest message queued for task `id`; `None` when there is none or the
@@ -582,11 +591,12 @@ impl<R, M> TaskStore<R, M> {
             return Ok(None);
         };
         let stored = self.stored_mut(handle).ok_or_else(dangling)?;
-        if stored.queue.is_empty() {
+        let Some(queue) = stored.queue.as_mut() else {
             return Ok(None);
-        }
-        let out = op(&mut stored.queue);
-        if stored.queue.is_empty() {
+        };
+        let out = op(queue);
+        if queue.is_empty() {
+            stored.queue = None;
             self.queued = self.queued.saturating_sub(1);
         }
         Ok(Some(out))
@@ -652,26 +662,20 @@ impl<R, M> TaskStore<R, M> {
                 self.deadlines.insert((new, key), handle.slot);
             }
         }
-        if self.events.is_some() {
-            if let Some(stored) = self.stored(handle) {
-                let event = TaskEvent {
-                    kind,
-                    task: stored.record.task.clone(),
-                    version: stored.record.version,
-                };
-                self.events.get_or_insert_with(Vec::new).push(event);
-            }
+        if let (Some(log), Some(stored)) = (
+            self.events.as_mut(),
+            self.slots
+                .get(handle.slot as usize)
+                .and_then(Option::as_ref),
+        ) {
+            log.push(TaskEvent::changed(kind, &stored.record));
         }
         Ok(handle)
     }
 
-    fn log(&mut self, kind: ChangeKind, record: &TaskRecord) {
+    fn log(&mut self, event: TaskEvent) {
         if let Some(log) = self.events.as_mut() {
-            log.push(TaskEvent {
-                kind,
-                task: record.task.clone(),
-                version: record.version,
-            });
+            log.push(event);
         }
     }
 
@@ -681,36 +685,27 @@ impl<R, M> TaskStore<R, M> {
             .map(|(&(_, s), &slot)| (s, slot))
     }
 
-    /// Takes the task in `slot` out of every index; logs and returns its last record.
-    fn remove(&mut self, slot: u32, reason: RemovalReason) -> Option<TaskRecord> {
+    /// Takes the task in `slot` out of every index; returns its last record.
+    fn remove(&mut self, slot: u32) -> Option<TaskRecord> {
         let stored = self.slots.get_mut(slot as usize).and_then(Option::take)?;
         let record = stored.record;
         self.ids.remove(&record.task.task_id);
         self.order.remove(&(EVERYONE, record.seq));
-        self.order.remove(&(stored.owner_key, record.seq));
+        let owner_key = match record.owner.as_deref() {
+            Some(name) => self.sessions.release(name),
+            None => Some(UNOWNED),
+        };
+        if let Some(key) = owner_key {
+            self.order.remove(&(key, record.seq));
+        }
         if let Some(at) = record.deadline {
             self.deadlines.remove(&(at, u64::from(slot)));
         }
-        if stored.owner_key != UNOWNED {
-            self.sessions.release(stored.owner_key);
-        }
-        if !stored.queue.is_empty() {
+        if stored.queue.is_some() {
             self.queued = self.queued.saturating_sub(1);
         }
         self.free.push(slot);
-        if let Some(log) = self.events.as_mut() {
-            log.push(removal(record.clone(), reason));
-        }
         Some(record)
-    }
-}
-
-/// The event of a record's removal.
-fn removal(record: TaskRecord, reason: RemovalReason) -> TaskEvent {
-    TaskEvent {
-        kind: ChangeKind::Removed(reason),
-        version: record.version,
-        task: record.task,
     }
 }
 

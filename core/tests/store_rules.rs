@@ -1351,12 +1351,21 @@ fn error_codes() {
 }
 
 /// The ids of the removal events among `events`, with their reasons.
-fn removals(events: Vec<TaskEvent>) -> Vec<(TaskId, RemovalReason)> {
+fn removals<'a>(events: impl Iterator<Item = TaskEvent> + 'a) -> Vec<(TaskId, RemovalReason)> {
     events
-        .into_iter()
         .filter_map(|e| match e.kind {
-            ChangeKind::Removed(why) => Some((e.task_id(), why)),
-            _ => None,
+            ChangeKind::Removed(why) => {
+                assert_eq!(
+                    e.last.map(|t| t.task_id),
+                    Some(e.task_id),
+                    "carries its last state"
+                );
+                Some((e.task_id, why))
+            }
+            _ => {
+                assert!(e.last.is_none());
+                None
+            }
         })
         .collect()
 }
@@ -1367,7 +1376,7 @@ fn removals_are_logged_when_enabled() {
     // Off by default: nothing is logged.
     fx.create(Some(1_000), None, T0);
     fx.store.expire(T0 + 1_000);
-    assert!(fx.store.drain_events().is_empty());
+    assert_eq!(fx.store.drain_events().count(), 0);
     fx.store.record_events(true);
     let a = fx.create(Some(1_000), None, T0 + 2_000);
     let b = fx.create(Some(2_000), Some("s"), T0 + 2_000);
@@ -1380,8 +1389,9 @@ fn removals_are_logged_when_enabled() {
         removals(fx.store.drain_events()),
         [(TaskId::parse(&a).unwrap(), expired)]
     );
-    assert!(
-        fx.store.drain_events().is_empty(),
+    assert_eq!(
+        fx.store.drain_events().count(),
+        0,
         "draining empties the log"
     );
     assert_eq!(fx.store.expire(T0 + 4_000), 1);
@@ -1410,7 +1420,13 @@ fn removals_are_logged_when_enabled() {
     fx.store.record_events(false);
     fx.create(Some(1_000), None, T0 + 8_000);
     fx.store.expire(T0 + 9_000);
-    assert!(fx.store.drain_events().is_empty());
+    assert_eq!(fx.store.drain_events().count(), 0);
+    // reset() removes everything without logging each task.
+    fx.store.record_events(true);
+    fx.create(None, None, T0 + 10_000);
+    fx.store.drain_events();
+    fx.store.reset();
+    assert_eq!((fx.store.len(), fx.store.drain_events().count()), (0, 0));
 }
 
 #[test]
@@ -1427,31 +1443,37 @@ fn every_change_is_logged_with_the_task_after_it() {
         .cancel(other.as_str(), Some("stop".into()), None, T0 + 5)
         .unwrap();
     fx.store.delete(other.as_str(), None, T0 + 6).unwrap();
-    let events = fx.store.drain_events();
+    let events: Vec<TaskEvent> = fx.store.drain_events().collect();
     let summary: Vec<_> = events
         .iter()
-        .map(|e| (e.task_id().to_string(), e.kind, e.task.status, e.version))
+        .map(|e| (e.task_id.to_string(), e.kind, e.version))
         .collect();
-    use TaskStatus::*;
     assert_eq!(
         summary,
         [
-            (id.clone(), ChangeKind::Created, Working, 1),
-            (id.clone(), ChangeKind::Status, InputRequired, 2),
-            (id.clone(), ChangeKind::Result, Failed, 3),
-            (other.clone(), ChangeKind::Created, Working, 1),
-            (other.clone(), ChangeKind::Status, Cancelled, 2),
+            (id.clone(), ChangeKind::Created, 1),
+            (id.clone(), ChangeKind::Status, 2),
+            (id.clone(), ChangeKind::Result, 3),
+            (other.clone(), ChangeKind::Created, 1),
+            (other.clone(), ChangeKind::Status, 2),
             (
                 other.clone(),
                 ChangeKind::Removed(RemovalReason::Deleted),
-                Cancelled,
                 2
             ),
         ]
     );
-    assert_eq!(events[1].task.status_message.as_deref(), Some("?"));
-    assert_eq!(events[4].task.status_message.as_deref(), Some("stop"));
-    assert_eq!(events[2].task.last_updated_at, T0 + 2);
+    assert!(events[..5].iter().all(|e| e.last.is_none()));
+    let last = events[5].last.as_ref().unwrap();
+    assert_eq!(last.status, TaskStatus::Cancelled);
+    assert_eq!(last.status_message.as_deref(), Some("stop"));
+    // The state after a change is the record at the event's version.
+    let h = fx.store.get(id.as_str(), None, T0 + 6).unwrap().unwrap();
+    let record = fx.store.stored(h).unwrap().record();
+    assert_eq!(
+        (record.version, record.task.status),
+        (3, TaskStatus::Failed)
+    );
 }
 
 #[test]

@@ -18,9 +18,7 @@ use super::error::{busy, internal};
 use super::task_view::{iso_time, task_object};
 use super::timer::{now, Timer};
 
-use crate::core::{
-    params, ChangeKind, Handle, IdSource, Millis, StoreError, TaskEvent, TaskRef, TaskStore,
-};
+use crate::core::{params, ChangeKind, Handle, IdSource, Millis, StoreError, TaskRef, TaskStore};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
@@ -125,13 +123,11 @@ impl Inner {
     }
 
     /// After every call: bring the caches in step with the core's change log, and make sure
-    /// the timer fires by the earliest deadline. Returns the log for delivery once the
-    /// store is no longer borrowed.
-    pub(super) fn settle_up(&mut self, now: Millis) -> Vec<TaskEvent> {
-        let events = self.store.drain_events();
-        for event in &events {
+    /// the timer fires by the earliest deadline.
+    pub(super) fn settle_up(&mut self, now: Millis) {
+        for event in self.store.drain_events() {
             if let ChangeKind::Removed(_) = event.kind {
-                let id = JsValue::from_str(&event.task_id().to_string());
+                let id = JsValue::from_str(&event.task_id.to_string());
                 if let Some(cache) =
                     number_at(&self.index, &id).and_then(|slot| self.slots.get_mut(slot as usize))
                 {
@@ -143,14 +139,16 @@ impl Inner {
         if let Some(callback) = &self.on_timer {
             self.timer.arm(self.store.next_deadline(), now, callback);
         }
-        events
     }
 
-    /// Forgets every cached value (the store was cleared).
-    pub(super) fn forget_caches(&mut self) {
+    /// Removes every task and forgets every cached value at once, rather than task by task
+    /// through the change log.
+    pub(super) fn clear(&mut self) {
+        self.store.reset();
         self.index.clear();
         self.slots.clear();
         self.sessions = SessionCache::default();
+        self.timer.cancel();
     }
 
     /// A fresh random task id.
@@ -235,9 +233,9 @@ pub(super) fn with_state<T>(
     let mut inner = state.try_borrow_mut().map_err(|_| busy())?;
     let t = now();
     let out = f(&mut inner, t);
-    // The change log leaves the state here; whatever is done with it from now on (calling
-    // listeners) runs with the state released, so it may call the store again.
-    let _events = inner.settle_up(t);
+    inner.settle_up(t);
+    // Released before returning: nothing that runs user code (a getter, a listener) ever
+    // runs while the state is borrowed.
     drop(inner);
     out
 }

@@ -323,9 +323,7 @@ impl InMemoryTaskStore {
     /// Clears the timer and removes every task (as the SDK store's `cleanup`).
     pub fn cleanup(&self) -> Result<(), JsValue> {
         throw_on_err(self.with(|inner, _| {
-            inner.store.clear();
-            inner.forget_caches();
-            inner.timer.cancel();
+            inner.clear();
             Ok(())
         }))
     }

@@ -369,3 +369,24 @@ async fn every_status_name_is_understood() {
     let (class, _, _) = err(st.store_task_result(s(&id), JsValue::from(1), js("{}"), NO)).await;
     assert_eq!(class, "TypeError");
 }
+
+/// The core's ISO 8601 formatting (what a native Rust backend puts on the wire) and the
+/// binding's JS formatting agree: on the store's own timestamps and on instants across the
+/// whole range, leap days and the year-9999 clamp included.
+#[wasm_bindgen_test]
+async fn timestamps_match_the_cores_formatting() {
+    use mcp_task_store_wasm::core::{format_iso8601, MAX_MILLIS};
+    let st = store();
+    let task = ok(st.create_task(js("{}"), JsValue::from(1), js(r#"{"method":"m"}"#), NO)).await;
+    let created = get(&task, "createdAt").as_string().unwrap_or_default();
+    let ms = js_sys::Date::parse(&created);
+    assert_eq!(format_iso8601(ms as u64), created);
+    let mut instant: u64 = 0;
+    while instant <= MAX_MILLIS {
+        let js_text = js_sys::Date::new(&JsValue::from(instant as f64)).to_iso_string();
+        assert_eq!(format_iso8601(instant), String::from(js_text), "{instant}");
+        instant += 86_400_000 * 97 + 3_600_000 * 7 + 59_999;
+    }
+    let end = js_sys::Date::new(&JsValue::from(MAX_MILLIS as f64)).to_iso_string();
+    assert_eq!(format_iso8601(u64::MAX), String::from(end));
+}
