@@ -70,16 +70,18 @@ const UNOWNED: u64 = 0;
 /// Index key under which the creation-order index holds every task, whatever its owner.
 const EVERYONE: u64 = u64::MAX;
 
-/// A stored task: its record, its result once stored, and its message queue.
+/// A stored task: its record, its result once stored, its message queue, and the caller's
+/// own data for it.
 #[derive(Debug)]
-pub struct Stored<R, M = ()> {
+pub struct Stored<R, M = (), X = ()> {
     record: TaskRecord,
     result: Option<R>,
     /// Only while messages wait (most tasks never have any).
     queue: Option<Box<Fifo<M>>>,
+    extra: X,
 }
 
-impl<R, M> Stored<R, M> {
+impl<R, M, X> Stored<R, M, X> {
     /// The task.
     pub fn task(&self) -> &Task {
         &self.record.task
@@ -98,6 +100,11 @@ impl<R, M> Stored<R, M> {
     /// When the task will be removed, if ever.
     pub fn deadline(&self) -> Option<Millis> {
         self.record.deadline
+    }
+
+    /// The caller's own data for this task (see [`TaskStore::extra_mut`]).
+    pub fn extra(&self) -> &X {
+        &self.extra
     }
 
     /// The messages queued for the task, oldest first.
@@ -172,13 +179,16 @@ enum Scope {
 }
 
 /// An in-memory task store. `R` is the stored result type, `M` the type of queued
-/// messages.
+/// messages, `X` the caller's own per-task data: kept beside each record in the same slot
+/// (so reading both costs one memory access), made with `X::default()` at creation,
+/// dropped with the task, never read or changed by the store (a binding keeps the strings
+/// and the rendering of a task there, checked against [`TaskRecord::version`]).
 ///
 /// Time is passed into every operation as `now` (milliseconds since the epoch).
 #[derive(Debug)]
-pub struct TaskStore<R, M = ()> {
+pub struct TaskStore<R, M = (), X = ()> {
     config: StoreConfig,
-    slots: Vec<Option<Stored<R, M>>>,
+    slots: Vec<Option<Stored<R, M, X>>>,
     free: Vec<u32>,
     ids: HashMap<TaskId, u32, IdHashBuilder>,
     /// Creation order: every task under `(EVERYONE, seq)` and under `(owner, seq)`.
@@ -195,7 +205,7 @@ pub struct TaskStore<R, M = ()> {
     no_events: Vec<TaskEvent>,
 }
 
-impl<R, M> Default for TaskStore<R, M> {
+impl<R, M, X> Default for TaskStore<R, M, X> {
     fn default() -> Self {
         TaskStore {
             config: StoreConfig::default(),
@@ -213,7 +223,7 @@ impl<R, M> Default for TaskStore<R, M> {
     }
 }
 
-impl<R, M> TaskStore<R, M> {
+impl<R, M, X: Default> TaskStore<R, M, X> {
     /// An empty store with these settings.
     pub fn new(config: StoreConfig) -> Result<Self, StoreError> {
         config.validate()?;
@@ -268,11 +278,16 @@ impl<R, M> TaskStore<R, M> {
     }
 
     /// The stored task behind a handle.
-    pub fn stored(&self, handle: Handle) -> Option<&Stored<R, M>> {
+    pub fn stored(&self, handle: Handle) -> Option<&Stored<R, M, X>> {
         self.slots
             .get(handle.slot as usize)
             .and_then(Option::as_ref)
             .filter(|s| s.record.seq == handle.seq)
+    }
+
+    /// The caller's own data for the task behind a handle, to fill or change.
+    pub fn extra_mut(&mut self, handle: Handle) -> Option<&mut X> {
+        self.stored_mut(handle).map(|s| &mut s.extra)
     }
 
     /// The handle of the task now in `slot`, if any.
@@ -313,6 +328,7 @@ impl<R, M> TaskStore<R, M> {
             record,
             result: None,
             queue: None,
+            extra: X::default(),
         };
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -602,7 +618,7 @@ impl<R, M> TaskStore<R, M> {
         Ok(Some(out))
     }
 
-    fn stored_mut(&mut self, handle: Handle) -> Option<&mut Stored<R, M>> {
+    fn stored_mut(&mut self, handle: Handle) -> Option<&mut Stored<R, M, X>> {
         self.slots
             .get_mut(handle.slot as usize)
             .and_then(Option::as_mut)
@@ -646,7 +662,7 @@ impl<R, M> TaskStore<R, M> {
         id: TaskRef<'_>,
         session: Option<&str>,
         now: Millis,
-        rule: impl FnOnce(&mut Stored<R, M>) -> Result<ChangeKind, StoreError>,
+        rule: impl FnOnce(&mut Stored<R, M, X>) -> Result<ChangeKind, StoreError>,
     ) -> Result<Handle, StoreError> {
         let handle = self.find_or_err(id, session, now)?;
         let stored = self.stored_mut(handle).ok_or_else(dangling)?;

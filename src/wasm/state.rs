@@ -3,9 +3,10 @@
 //!
 //! The caches exist because crossing the JS/wasm boundary costs more than the core's own
 //! work: a JS `Map` from id string to slot (the id never enters wasm memory on the hot
-//! path), the id and `createdAt` strings of each slot made once, the Task object of each
-//! slot built once per version, and session ids copied into wasm once. They are kept in
-//! step with the core by its change log after every call; none of them decides anything.
+//! path; kept in step with the core by its change log after every call), the id and
+//! `createdAt` strings of each task made once and its Task object built once per version
+//! (kept beside the record in the core's slot, as the core's per-task caller data), and
+//! session ids copied into wasm once. None of them decides anything.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,12 +36,12 @@ fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
 }
 
 /// Results, queued messages and cached Task objects stay JS values.
-pub(super) type Store = TaskStore<JsValue, JsValue>;
+pub(super) type Store = TaskStore<JsValue, JsValue, TaskCache>;
 
-/// What the binding keeps per slot: the strings of its task that never change, and the
-/// Task object built for one version of it.
-#[derive(Clone, Default)]
-struct SlotCache {
+/// What the binding keeps beside each record: the strings of its task that never change,
+/// and the Task object built for one version of it.
+#[derive(Default)]
+pub(super) struct TaskCache {
     id: JsValue,
     created_at: JsValue,
     view: Option<(u64, JsValue)>,
@@ -52,7 +53,6 @@ pub(super) struct Inner {
     ids: IdSource,
     /// Task id string → slot, exactly the live tasks.
     index: Map,
-    slots: Vec<SlotCache>,
     pub(super) sessions: SessionCache,
     pub(super) timer: Timer,
     on_timer: Option<Function>,
@@ -110,7 +110,6 @@ impl Inner {
             store,
             ids: IdSource::default(),
             index: Map::new(),
-            slots: Vec::new(),
             sessions: SessionCache::default(),
             timer: Timer::default(),
             on_timer: None,
@@ -127,13 +126,8 @@ impl Inner {
     pub(super) fn settle_up(&mut self, now: Millis) {
         for event in self.store.drain_events() {
             if let ChangeKind::Removed(_) = event.kind {
-                let id = JsValue::from_str(&event.task_id.to_string());
-                if let Some(cache) =
-                    number_at(&self.index, &id).and_then(|slot| self.slots.get_mut(slot as usize))
-                {
-                    *cache = SlotCache::default();
-                }
-                self.index.delete(&id);
+                self.index
+                    .delete(&JsValue::from_str(&event.task_id.to_string()));
             }
         }
         if let Some(callback) = &self.on_timer {
@@ -146,7 +140,6 @@ impl Inner {
     pub(super) fn clear(&mut self) {
         self.store.reset();
         self.index.clear();
-        self.slots.clear();
         self.sessions = SessionCache::default();
         self.timer.cancel();
     }
@@ -161,21 +154,14 @@ impl Inner {
     /// Files a task just created in `handle`'s slot: its id and `createdAt` strings, and
     /// the index entry.
     pub(super) fn file_new(&mut self, handle: Handle) -> Result<(), StoreError> {
-        let stored = self.store.stored(handle).ok_or_else(removed)?;
-        let task = stored.task();
-        let cache = SlotCache {
+        let task = self.store.stored(handle).ok_or_else(removed)?.task();
+        let cache = TaskCache {
             id: JsValue::from_str(&task.task_id.to_string()),
             created_at: iso_time(task.created_at as f64),
             view: None,
         };
         self.index.set(&cache.id, &JsValue::from(handle.slot()));
-        let slot = handle.slot() as usize;
-        if self.slots.len() <= slot {
-            self.slots.resize(slot + 1, SlotCache::default());
-        }
-        if let Some(place) = self.slots.get_mut(slot) {
-            *place = cache;
-        }
+        *self.store.extra_mut(handle).ok_or_else(removed)? = cache;
         Ok(())
     }
 
@@ -203,18 +189,19 @@ impl Inner {
     pub(super) fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
         let stored = self.store.stored(handle).ok_or_else(removed)?;
         let version = stored.record().version;
-        let cache = self
-            .slots
-            .get_mut(handle.slot() as usize)
-            .filter(|c| !c.id.is_undefined())
-            .ok_or_else(|| internal("a live task without its strings"))?;
+        let cache = stored.extra();
         if let Some((built_for, view)) = &cache.view {
             if *built_for == version {
                 return Ok(view.clone());
             }
         }
+        if cache.id.is_undefined() {
+            return Err(internal("a live task without its strings"));
+        }
         let built = task_object(stored.task(), &cache.id, &cache.created_at);
-        cache.view = Some((version, built.clone()));
+        if let Some(cache) = self.store.extra_mut(handle) {
+            cache.view = Some((version, built.clone()));
+        }
         Ok(built)
     }
 }
