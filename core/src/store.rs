@@ -182,7 +182,7 @@ enum Scope {
 /// messages, `X` the caller's own per-task data: kept beside each record in the same slot
 /// (so reading both costs one memory access), made with `X::default()` at creation,
 /// dropped with the task, never read or changed by the store (a binding keeps the strings
-/// and the rendering of a task there, checked against [`TaskRecord::version`]).
+/// and the rendering of a task there, and follows the change log to renew them).
 ///
 /// Time is passed into every operation as `now` (milliseconds since the epoch).
 #[derive(Debug)]
@@ -283,6 +283,12 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
             .get(handle.slot as usize)
             .and_then(Option::as_ref)
             .filter(|s| s.record.seq == handle.seq)
+    }
+
+    /// The handle of live task `id`, whatever its session (for a caller following the change
+    /// log to its own per-task data).
+    pub fn handle_of(&self, id: TaskId) -> Option<Handle> {
+        self.handle_at(*self.ids.get(&id)?)
     }
 
     /// The caller's own data for the task behind a handle, to fill or change.
