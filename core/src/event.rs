@@ -51,8 +51,9 @@ pub struct TaskEvent {
     pub task_id: TaskId,
     /// The record's version after the change (its last version, for a removal).
     pub version: u64,
-    /// For a removal, the task as it was last; `None` for the other kinds.
-    pub last: Option<Task>,
+    /// For a removal, the task as it was last; `None` for the other kinds. (Boxed: a
+    /// change event stays small, and the log is written on every change.)
+    pub last: Option<Box<Task>>,
 }
 
 impl TaskEvent {
@@ -72,7 +73,7 @@ impl TaskEvent {
             kind: ChangeKind::Removed(reason),
             task_id: record.task.task_id,
             version: record.version,
-            last: Some(record.task),
+            last: Some(Box::new(record.task)),
         }
     }
 }

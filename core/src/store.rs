@@ -182,7 +182,7 @@ enum Scope {
 /// messages, `X` the caller's own per-task data: kept beside each record in the same slot
 /// (so reading both costs one memory access), made with `X::default()` at creation,
 /// dropped with the task, never read or changed by the store (a binding keeps the strings
-/// and the rendering of a task there, and follows the change log to renew them).
+/// and the rendering of a task there, checked against [`TaskRecord::version`]).
 ///
 /// Time is passed into every operation as `now` (milliseconds since the epoch).
 #[derive(Debug)]

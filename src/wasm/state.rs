@@ -39,12 +39,13 @@ fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
 pub(super) type Store = TaskStore<JsValue, JsValue, TaskCache>;
 
 /// What the binding keeps beside each record: the strings of its task that never change,
-/// and the Task object built since its last change (`undefined` until built again).
+/// and the Task object built for one version of the record (`undefined` until built).
 #[derive(Default)]
 pub(super) struct TaskCache {
     id: JsValue,
     created_at: JsValue,
     view: JsValue,
+    built_for: u64,
 }
 
 /// The core store and the binding's caches.
@@ -53,8 +54,6 @@ pub(super) struct Inner {
     ids: IdSource,
     /// Task id string → slot, exactly the live tasks.
     index: Map,
-    /// Tasks changed by the current call (a buffer reused from call to call).
-    changed: Vec<crate::core::TaskId>,
     pub(super) sessions: SessionCache,
     pub(super) timer: Timer,
     on_timer: Option<Function>,
@@ -112,7 +111,6 @@ impl Inner {
             store,
             ids: IdSource::default(),
             index: Map::new(),
-            changed: Vec::new(),
             sessions: SessionCache::default(),
             timer: Timer::default(),
             on_timer: None,
@@ -127,21 +125,10 @@ impl Inner {
     /// After every call: bring the caches in step with the core's change log, and make sure
     /// the timer fires by the earliest deadline.
     pub(super) fn settle_up(&mut self, now: Millis) {
-        let store = &mut self.store;
-        let changed = &mut self.changed;
-        for event in store.drain_events() {
-            match event.kind {
-                ChangeKind::Removed(_) => {
-                    self.index
-                        .delete(&JsValue::from_str(&event.task_id.to_string()));
-                }
-                ChangeKind::Status | ChangeKind::Result => changed.push(event.task_id),
-                ChangeKind::Created => {}
-            }
-        }
-        for id in changed.drain(..) {
-            if let Some(cache) = store.handle_of(id).and_then(|h| store.extra_mut(h)) {
-                cache.view = JsValue::UNDEFINED;
+        for event in self.store.drain_events() {
+            if let ChangeKind::Removed(_) = event.kind {
+                self.index
+                    .delete(&JsValue::from_str(&event.task_id.to_string()));
             }
         }
         if let Some(callback) = &self.on_timer {
@@ -173,6 +160,7 @@ impl Inner {
             id: JsValue::from_str(&task.task_id.to_string()),
             created_at: iso_time(task.created_at as f64),
             view: JsValue::UNDEFINED,
+            built_for: 0,
         };
         self.index.set(&cache.id, &JsValue::from(handle.slot()));
         *self.store.extra_mut(handle).ok_or_else(removed)? = cache;
@@ -202,8 +190,9 @@ impl Inner {
     /// The JS Task object of `handle`, built if the task changed since it was last built.
     pub(super) fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
         let stored = self.store.stored(handle).ok_or_else(removed)?;
+        let version = stored.record().version;
         let cache = stored.extra();
-        if !cache.view.is_undefined() {
+        if cache.built_for == version && !cache.view.is_undefined() {
             return Ok(cache.view.clone());
         }
         if cache.id.is_undefined() {
@@ -212,6 +201,7 @@ impl Inner {
         let built = task_object(stored.task(), &cache.id, &cache.created_at);
         if let Some(cache) = self.store.extra_mut(handle) {
             cache.view = built.clone();
+            cache.built_for = version;
         }
         Ok(built)
     }
