@@ -16,7 +16,8 @@ use wasm_bindgen::prelude::*;
 use super::args::{self, count, describe, field};
 use super::error::{busy, range_error, settle, throw_on_err, type_error};
 use super::json::{object_copy, Freeze};
-use super::state::{with_state, Inner};
+use super::state::{with_state, Inner, Store};
+use crate::core::TaskRef;
 use crate::core::{MessageQueues, StoreError};
 
 type Queues = MessageQueues<JsValue>;
@@ -74,23 +75,11 @@ fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
     }
 }
 
-/// One queue operation, on the standalone queues or on a linked store's.
-trait QueueOp<T> {
-    /// On standalone queues, for `session`.
-    fn own(
-        self,
-        queues: &mut Queues,
-        task_id: &str,
-        session: Option<&str>,
-    ) -> Result<T, StoreError>;
-    /// On the store's queue of the task named by `task_id`, for the session in `session`.
-    fn linked(
-        self,
-        inner: &mut Inner,
-        task_id: &JsValue,
-        session: &JsValue,
-        now: u64,
-    ) -> Result<T, StoreError>;
+/// Where a queue call goes: the standalone queues, under a task id; or a linked store's
+/// queue of a task, at a time.
+enum Target<'a> {
+    Own(&'a mut Queues, &'a str),
+    Store(&'a mut Store, TaskRef<'a>, u64),
 }
 
 impl InMemoryTaskMessageQueue {
@@ -100,116 +89,29 @@ impl InMemoryTaskMessageQueue {
         }
     }
 
-    /// Runs `op` on the queues this object uses.
+    /// Reads the `taskId` and `sessionId` arguments and runs `op` on the queues this object
+    /// uses, with the caller's session.
     fn run<T>(
         &self,
         task_id: &JsValue,
         session_id: &JsValue,
-        op: impl QueueOp<T>,
+        op: impl FnOnce(Target<'_>, Option<&str>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         match &self.backing {
             Backing::Own(queues) => {
                 let task_id = args::string("taskId", task_id)?;
                 let session = args::opt_string("sessionId", session_id)?;
                 let mut queues = queues.try_borrow_mut().map_err(|_| busy())?;
-                op.own(&mut queues, &task_id, session.as_deref())
+                op(Target::Own(&mut queues, &task_id), session.as_deref())
             }
-            Backing::Store(state) => {
-                with_state(state, |inner, t| op.linked(inner, task_id, session_id, t))
-            }
+            Backing::Store(state) => with_state(state, |inner, t| {
+                let key = inner.key(task_id)?;
+                let session = inner.sessions.resolve(session_id)?;
+                let id = inner.task_ref(&key);
+                let session = inner.sessions.name(session);
+                op(Target::Store(&mut inner.store, id, t), session)
+            }),
         }
-    }
-}
-
-/// Reads the task and session of a linked queue's call and runs `f` with them on the store.
-fn on_store<T>(
-    inner: &mut Inner,
-    task_id: &JsValue,
-    session_id: &JsValue,
-    f: impl FnOnce(
-        &mut super::state::Store,
-        crate::core::TaskRef<'_>,
-        Option<&str>,
-    ) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    let key = inner.key(task_id)?;
-    let session = inner.sessions.resolve(session_id)?;
-    let id = inner.task_ref(&key);
-    f(&mut inner.store, id, inner.sessions.name(session))
-}
-
-struct Enqueue {
-    message: JsValue,
-    max: Option<u64>,
-}
-
-impl QueueOp<()> for Enqueue {
-    fn own(
-        self,
-        queues: &mut Queues,
-        task_id: &str,
-        session: Option<&str>,
-    ) -> Result<(), StoreError> {
-        queues.enqueue(task_id, self.message, session, self.max)
-    }
-    fn linked(
-        self,
-        inner: &mut Inner,
-        task_id: &JsValue,
-        session: &JsValue,
-        now: u64,
-    ) -> Result<(), StoreError> {
-        on_store(inner, task_id, session, |store, id, s| {
-            store.enqueue(id, self.message, s, self.max, now)
-        })
-    }
-}
-
-struct Dequeue;
-
-impl QueueOp<Option<JsValue>> for Dequeue {
-    fn own(
-        self,
-        queues: &mut Queues,
-        task_id: &str,
-        session: Option<&str>,
-    ) -> Result<Option<JsValue>, StoreError> {
-        queues.dequeue(task_id, session)
-    }
-    fn linked(
-        self,
-        inner: &mut Inner,
-        task_id: &JsValue,
-        session: &JsValue,
-        now: u64,
-    ) -> Result<Option<JsValue>, StoreError> {
-        on_store(inner, task_id, session, |store, id, s| {
-            store.dequeue(id, s, now)
-        })
-    }
-}
-
-struct DequeueAll;
-
-impl QueueOp<Vec<JsValue>> for DequeueAll {
-    fn own(
-        self,
-        queues: &mut Queues,
-        task_id: &str,
-        session: Option<&str>,
-    ) -> Result<Vec<JsValue>, StoreError> {
-        queues.dequeue_all(task_id, session)
-    }
-    fn linked(
-        self,
-        inner: &mut Inner,
-        task_id: &JsValue,
-        session: &JsValue,
-        now: u64,
-    ) -> Result<Vec<JsValue>, StoreError> {
-        on_store(inner, task_id, session, |store, id, s| {
-            store.dequeue_all(id, s, now)
-        })
     }
 }
 
@@ -238,7 +140,10 @@ impl InMemoryTaskMessageQueue {
         settle((|| {
             let max = max_size_arg(&max_size)?;
             let message = queued_message(&message)?;
-            self.run(&task_id, &session_id, Enqueue { message, max })?;
+            self.run(&task_id, &session_id, |target, session| match target {
+                Target::Own(queues, id) => queues.enqueue(id, message, session, max),
+                Target::Store(store, id, now) => store.enqueue(id, message, session, max, now),
+            })?;
             Ok(JsValue::UNDEFINED)
         })())
     }
@@ -251,7 +156,10 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let message = self.run(&task_id, &session_id, Dequeue);
+        let message = self.run(&task_id, &session_id, |target, session| match target {
+            Target::Own(queues, id) => queues.dequeue(id, session),
+            Target::Store(store, id, now) => store.dequeue(id, session, now),
+        });
         settle(message.map(|m| m.unwrap_or(JsValue::UNDEFINED)))
     }
 
@@ -263,7 +171,10 @@ impl InMemoryTaskMessageQueue {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        let all = self.run(&task_id, &session_id, DequeueAll);
+        let all = self.run(&task_id, &session_id, |target, session| match target {
+            Target::Own(queues, id) => queues.dequeue_all(id, session),
+            Target::Store(store, id, now) => store.dequeue_all(id, session, now),
+        });
         settle(all.map(|all| all.into_iter().collect::<Array>().into()))
     }
 
