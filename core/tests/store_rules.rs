@@ -1597,3 +1597,19 @@ fn not_found_by_handle_names_the_id_after_lazy_expiry() {
         "{err}"
     );
 }
+
+#[test]
+fn a_store_can_move_between_threads() {
+    // Behind a `Mutex` in a multi-threaded server: the store, its records and events are Send.
+    fn assert_send<T: Send>() {}
+    assert_send::<TaskStore<String, String>>();
+    assert_send::<TaskRecord>();
+    assert_send::<TaskEvent>();
+    let mut store: TaskStore<String> = TaskStore::new(StoreConfig::default()).unwrap();
+    let id = TaskId::from_random_bytes([3; 16]);
+    store
+        .create(id, CreateParams::default(), Some("s"), T0)
+        .unwrap();
+    let len = std::thread::spawn(move || store.len()).join().unwrap();
+    assert_eq!(len, 1);
+}
