@@ -9,6 +9,13 @@ use crate::core::error::quote_input;
 use crate::core::StoreError;
 pub use crate::numbers::{count, js_number, millis};
 
+#[wasm_bindgen(module = "/src/wasm/helpers.js")]
+extern "C" {
+    /// -1 for a non-string, 0 for a string with a lone surrogate, 1 for a well-formed one.
+    #[wasm_bindgen(js_name = wellFormed)]
+    fn well_formed(value: &JsValue) -> f64;
+}
+
 // Every import that can run user code (a getter, a Proxy trap) is `catch`: an exception
 // thrown through wasm frames would leave the store borrowed and leak wasm stack space.
 #[wasm_bindgen]
@@ -63,6 +70,30 @@ pub fn string(name: &str, value: &JsValue) -> Result<String, StoreError> {
     value
         .as_string()
         .ok_or_else(|| type_error(name, describe(value), "a string"))
+}
+
+/// A required string that crosses into wasm unchanged: one with a lone surrogate is
+/// rejected, since UTF-8 would turn it into U+FFFD and make it equal to another string (two
+/// sessions would become one).
+pub fn exact_string(name: &str, value: &JsValue) -> Result<String, StoreError> {
+    if well_formed(value) == 0.0 {
+        return Err(super::error::range_error(
+            name,
+            describe(value),
+            "must be a well-formed string: a lone surrogate (U+D800 to U+DFFF unpaired) cannot \
+             be told apart from U+FFFD",
+        ));
+    }
+    string(name, value)
+}
+
+/// An optional [`exact_string`] (`undefined`/`null` = absent).
+pub fn opt_exact_string(name: &str, value: &JsValue) -> Result<Option<String>, StoreError> {
+    if is_absent(value) {
+        Ok(None)
+    } else {
+        exact_string(name, value).map(Some)
+    }
 }
 
 /// An optional string (`undefined`/`null` = absent).

@@ -182,3 +182,17 @@ export function resolvePage(tasks, nextCursor) {
   for (let i = 0; i < tasks.length; i++) tasks[i] = { ...tasks[i] };
   return Promise.resolve(nextCursor === undefined ? { tasks } : { tasks, nextCursor });
 }
+
+// A lone surrogate (an unpaired U+D800–U+DFFF).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether `value` is a string that survives the trip into wasm memory unchanged: strings
+ * cross as UTF-8, where a lone surrogate becomes U+FFFD, so 'A\uD800' and 'A\uFFFD' would
+ * arrive as the same text. -1 for a non-string, 0 for a string with a lone surrogate, 1 for a
+ * well-formed string.
+ */
+export function wellFormed(value) {
+  if (typeof value !== 'string') return -1;
+  return LONE_SURROGATE.test(value) ? 0 : 1;
+}

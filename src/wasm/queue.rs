@@ -99,8 +99,8 @@ impl InMemoryTaskMessageQueue {
     ) -> Result<T, StoreError> {
         match &self.backing {
             Backing::Own(queues) => {
-                let task_id = args::string("taskId", task_id)?;
-                let session = args::opt_string("sessionId", session_id)?;
+                let task_id = args::exact_string("taskId", task_id)?;
+                let session = args::opt_exact_string("sessionId", session_id)?;
                 let mut queues = queues.try_borrow_mut().map_err(|_| busy())?;
                 op(Target::Own(&mut queues, &task_id), session.as_deref())
             }

@@ -79,7 +79,7 @@ impl SessionCache {
         if let Some(i) = number_at(&self.index, value) {
             return Ok(Some(i as usize));
         }
-        let name = args::string("sessionId", value)?;
+        let name = args::exact_string("sessionId", value)?;
         params::session(Some(&name))?;
         if self.names.len() >= Self::MAX {
             self.names.clear();

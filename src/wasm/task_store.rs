@@ -279,7 +279,7 @@ impl InMemoryTaskStore {
         session_id: JsValue,
     ) -> Promise {
         let status = status_arg(&status);
-        let message = args::opt_string("statusMessage", &status_message);
+        let message = args::opt_exact_string("statusMessage", &status_message);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let (status, message) = (status?, message?);

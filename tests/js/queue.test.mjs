@@ -105,6 +105,15 @@ test('sessions: a queue belongs to the session that filled it; other sessions ne
   await rejectsWith(() => q.enqueue('t', msg(), ''), empty);
   await rejectsWith(() => q.dequeue('t', ''), empty);
   await rejectsWith(() => q.dequeueAll('t', ''), empty);
+  // A lone surrogate would arrive as U+FFFD (two sessions, or two task ids, made one): rejected.
+  await q.enqueue('t3', msg(), 'A\uFFFD');
+  const lone = { cls: RangeError, code: -32602, includes: 'well-formed' };
+  await rejectsWith(() => q.enqueue('t3', msg(), 'A\uD800'), lone);
+  await rejectsWith(() => q.dequeue('t3', 'A\uDC00'), lone);
+  await rejectsWith(() => q.dequeueAll('t3', 'A\uD800'), lone);
+  await rejectsWith(() => q.enqueue('t3\uD800', msg(), 'A\uFFFD'), lone);
+  await rejectsWith(() => q.dequeueAll('t\uDFFF'), lone);
+  assert.equal((await q.dequeueAll('t3', 'A\uFFFD')).length, 1);
 });
 
 test('messages are copied in (caller mutation changes nothing) and handed out once, unfrozen, undefined props dropped', async () => {
@@ -297,6 +306,7 @@ test('linked queue: the same checks and session rule as a standalone queue', asy
   await rejectsWith(() => q.enqueue(taskId, msg(), 'B'), { code: -32602, startsWith: `Task with ID ${taskId} not found` });
   await rejectsWith(() => q.enqueue(taskId, { type: 'x', message: {}, timestamp: 1 }), { cls: RangeError, code: -32602, includes: 'message.type' });
   assert.equal(await q.dequeue(taskId, 'B'), undefined);
+  await rejectsWith(() => q.dequeue(taskId, 'A\uD800'), { cls: RangeError, code: -32602, includes: 'well-formed' });
   assert.equal((await q.dequeueAll(taskId, 'A')).length, 1);
 });
 

@@ -554,6 +554,33 @@ test('sessions: an empty-string sessionId is rejected by every method, not read 
   assert.deepEqual(store.getAllTasks(), before);
 });
 
+test('sessions: a sessionId or statusMessage with a lone surrogate is rejected, never merged with U+FFFD', async (t) => {
+  // Strings cross into wasm as UTF-8, where a lone surrogate turns into U+FFFD: accepted,
+  // 'A\uD800' and 'A\uFFFD' would be one session, each seeing the other's tasks.
+  const store = makeStore(t);
+  const { taskId } = await store.createTask({}, 1, REQ, 'A\uFFFD');
+  const before = store.getAllTasks();
+  const expected = { cls: RangeError, code: -32602, startsWith: 'Invalid sessionId', includes: 'well-formed' };
+  for (const lone of ['A\uD800', 'A\uDC00', '\uD800', 'x\uDBFFy', '\uDE00\uD83D']) {
+    await rejectsWith(() => store.createTask({}, 2, REQ, lone), expected);
+    await rejectsWith(() => store.getTask(taskId, lone), expected);
+    await rejectsWith(() => store.listTasks(undefined, lone), expected);
+    await rejectsWith(() => store.updateTaskStatus(taskId, 'working', 'm', lone), expected);
+    await rejectsWith(() => store.storeTaskResult(taskId, 'completed', {}, lone), expected);
+    await rejectsWith(() => store.getTaskResult(taskId, lone), expected);
+  }
+  await rejectsWith(() => store.updateTaskStatus(taskId, 'working', 'half \uD83D'),
+    { cls: RangeError, code: -32602, startsWith: 'Invalid statusMessage', includes: 'well-formed' });
+  assert.deepEqual(store.getAllTasks(), before, 'rejected calls changed nothing');
+  // Well-formed strings, surrogate pairs included, are ordinary sessions.
+  assert.equal(await store.getTask(taskId, 'A\uD83D\uDE00'), null);
+  const { taskId: emoji } = await store.createTask({}, 3, REQ, 'A\uD83D\uDE00');
+  assert.equal(await store.getTask(emoji, 'A\uFFFD'), null);
+  assert.equal((await store.getTask(emoji, 'A\uD83D\uDE00')).taskId, emoji);
+  await store.updateTaskStatus(emoji, 'working', 'done \uD83D\uDE00', 'A\uD83D\uDE00');
+  assert.equal((await store.getTask(emoji)).statusMessage, 'done \uD83D\uDE00');
+});
+
 // ---------------------------------------------------------------- listTasks
 
 test('listTasks: default page size 10, nextCursor present iff more tasks follow', async (t) => {
