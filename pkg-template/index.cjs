@@ -1,6 +1,8 @@
 'use strict';
 // Node, CommonJS: the wasm module is compiled synchronously on first require.
-const wasm = require('./wasm/mcp_task_store_wasm.cjs');
+const { guarded } = require('./guard.cjs');
 
-exports.InMemoryTaskStore = wasm.InMemoryTaskStore;
-exports.InMemoryTaskMessageQueue = wasm.InMemoryTaskMessageQueue;
+const classes = guarded(require('./wasm/mcp_task_store_wasm.cjs'));
+
+exports.InMemoryTaskStore = classes.InMemoryTaskStore;
+exports.InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;

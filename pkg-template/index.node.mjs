@@ -2,7 +2,7 @@
 // module (no dual-package hazard).
 import { createRequire } from 'node:module';
 
-const wasm = createRequire(import.meta.url)('./wasm/mcp_task_store_wasm.cjs');
+const classes = createRequire(import.meta.url)('./index.cjs');
 
-export const InMemoryTaskStore = wasm.InMemoryTaskStore;
-export const InMemoryTaskMessageQueue = wasm.InMemoryTaskMessageQueue;
+export const InMemoryTaskStore = classes.InMemoryTaskStore;
+export const InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;

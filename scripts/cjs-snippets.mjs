@@ -7,6 +7,7 @@
 // usage: node scripts/cjs-snippets.mjs <bindgen-node-dir> <glue.cjs> <out-dir>
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { toCjs } from './to-cjs.mjs';
 
 const [from, glue, out] = process.argv.slice(2);
 const snippets = join(from, 'snippets');
@@ -20,14 +21,7 @@ const walk = (d) => {
 };
 walk(snippets);
 for (const file of files) {
-  let text = readFileSync(file, 'utf8');
-  const names = [];
-  text = text.replace(/^export function (\w+)/gm, (_, name) => {
-    names.push(name);
-    return `function ${name}`;
-  });
-  if (/^\s*(export|import)\b/m.test(text)) throw new Error(`${file}: only 'export function' is supported`);
-  text = `'use strict';\n${text}\n${names.map((n) => `exports.${n} = ${n};`).join('\n')}\n`;
+  const text = toCjs(readFileSync(file, 'utf8'), file);
   const target = join(out, 'snippets-cjs', relative(snippets, file)).replace(/\.js$/, '.cjs');
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, text);

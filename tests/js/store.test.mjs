@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { InMemoryTaskStore } from 'mcp-task-store-wasm';
+import { InMemoryTaskStore, InMemoryTaskMessageQueue } from 'mcp-task-store-wasm';
 import {
   REQ,
   UUID_V4,
@@ -1168,4 +1168,39 @@ test('robustness: 20000 rejected calls (caught errors) leave the store working',
     await store.storeTaskResult(task.taskId, 'completed', { text: 'y'.repeat(100) });
     assert.equal((await store.getTaskResult(task.taskId)).text.length, 100);
   }
+});
+
+// ---------------------------------------------------------------- misuse of `this`
+
+test('misuse: a method on the wrong object, detached or after free() rejects (or throws) with -32602, never hangs', async (t) => {
+  const store = makeStore(t);
+  const queue = store.messageQueue();
+  const own = new InMemoryTaskMessageQueue();
+  const { taskId } = await store.createTask({}, 1, REQ);
+  const misuse = { cls: TypeError, code: -32602, startsWith: 'Invalid this' };
+  const message = { type: 'request', message: { jsonrpc: '2.0', id: 1, method: 'm' }, timestamp: 1 };
+  // A queue method with a store as `this` used to read the store's memory as a queue's and spin.
+  await rejectsWith(() => InMemoryTaskMessageQueue.prototype.enqueue.call(store, taskId, message), misuse);
+  await rejectsWith(() => InMemoryTaskMessageQueue.prototype.dequeue.call(store, taskId), misuse);
+  await rejectsWith(() => InMemoryTaskStore.prototype.getTask.call(queue, taskId), misuse);
+  await rejectsWith(() => InMemoryTaskStore.prototype.listTasks.call(own), misuse);
+  await rejectsWith(() => InMemoryTaskStore.prototype.getTask.call({ __wbg_ptr: 8 }, taskId), misuse);
+  await rejectsWith(() => InMemoryTaskStore.prototype.getTask.call(Object.create(InMemoryTaskStore.prototype), taskId), misuse);
+  const detached = store.getTask;
+  await rejectsWith(() => detached(taskId), { ...misuse, includes: 'detached' });
+  throwsWith(() => InMemoryTaskStore.prototype.cleanup.call(queue), misuse);
+  throwsWith(() => Object.getOwnPropertyDescriptor(InMemoryTaskStore.prototype, 'size').get.call(own), misuse);
+  throwsWith(() => Object.getOwnPropertyDescriptor(InMemoryTaskMessageQueue.prototype, 'queueCount').get.call(store), misuse);
+  assert.equal((await store.getTask(taskId)).taskId, taskId, 'the store is intact');
+  // After free(): every call is refused; free() again and Symbol.dispose do nothing.
+  const gone = new InMemoryTaskStore();
+  await gone.createTask({}, 1, REQ);
+  gone.free();
+  gone.free();
+  gone[Symbol.dispose]();
+  await rejectsWith(() => gone.getTask(taskId), { ...misuse, includes: 'free()' });
+  throwsWith(() => gone.getAllTasks(), { ...misuse, includes: 'free()' });
+  throwsWith(() => gone.size, misuse);
+  own.free();
+  await rejectsWith(() => own.dequeue('x'), misuse);
 });
