@@ -85,6 +85,7 @@ pkg: setup
 	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
 	cp -r pkg-template/. pkg.tmp/
 	node scripts/to-cjs.mjs pkg-template/guard.mjs pkg.tmp/guard.cjs
+	node scripts/to-cjs.mjs pkg-template/tasks.mjs pkg.tmp/tasks.cjs
 	cp pkg-template/index.d.ts pkg.tmp/index.d.cts
 	cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg

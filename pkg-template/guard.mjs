@@ -70,7 +70,8 @@ export function guard(cls, promising) {
 export function guarded(glue) {
   return {
     InMemoryTaskStore: guard(glue.InMemoryTaskStore,
-      ['createTask', 'getTask', 'storeTaskResult', 'getTaskResult', 'updateTaskStatus', 'listTasks']),
+      ['createTask', 'getTask', 'storeTaskResult', 'getTaskResult', 'updateTaskStatus', 'listTasks',
+        'waitForUpdate', 'waitForTerminal', 'deleteTask', 'cancelTask']),
     InMemoryTaskMessageQueue: guard(glue.InMemoryTaskMessageQueue, ['enqueue', 'dequeue', 'dequeueAll']),
   };
 }

@@ -6,3 +6,4 @@ import { guarded } from './guard.mjs';
 await init({ module_or_path: new URL('./wasm/mcp_task_store_wasm_bg.wasm', import.meta.url) });
 
 export const { InMemoryTaskStore, InMemoryTaskMessageQueue } = guarded(glue);
+export { cancelTask, runTask } from './tasks.mjs';

@@ -79,6 +79,11 @@ export interface TaskStoreOptions {
   minTtl?: number;
   /** Largest ttl granted, in ms (a larger request, or `null` = unlimited, is lowered to it). Default: no maximum. */
   maxTtl?: number | null;
+  /**
+   * Where an error thrown (or a Promise rejected) by an `onStatusChange` listener goes. Default: `console.error`.
+   * It never reaches the store call that caused the event, nor the other listeners.
+   */
+  onListenerError?: (error: unknown, event: TaskEvent) => void;
 }
 
 /**
@@ -86,8 +91,97 @@ export interface TaskStoreOptions {
  * whose message names the parameter and value, with the JSON-RPC code in `code`.
  */
 export interface TaskStoreError extends Error {
-  /** -32602 invalid params (unknown task, bad argument, bad cursor, terminal task); -32603 internal. */
-  code: -32602 | -32603;
+  /**
+   * -32602 invalid params (unknown task, bad argument, bad cursor, terminal task, a waited-on task removed);
+   * -32603 internal (a full queue, a watch buffer overrun); -32001 a wait's `timeout` passed (`name` is `'TimeoutError'`).
+   */
+  code: -32602 | -32603 | -32001;
+  /** On a wait rejected because its task left the store: why it left. */
+  reason?: RemovalReason;
+}
+
+/** Why a task left the store: its ttl ran out, `deleteTask`, or `cleanup()`. */
+export type RemovalReason = 'expired' | 'deleted' | 'cleared';
+
+/**
+ * A change of one task, as `onStatusChange` listeners and `watch` iterators receive it. `task` is the task's
+ * state after the change (for `removed`, its last state). Event objects and their `task` are frozen and
+ * shared by every listener.
+ */
+export type TaskEvent =
+  | { readonly type: 'created' | 'status' | 'result'; readonly task: Readonly<Task> }
+  | { readonly type: 'removed'; readonly task: Readonly<Task>; readonly reason: RemovalReason };
+
+/** Options of `onStatusChange`. */
+export interface StatusChangeOptions {
+  /** Only events of tasks this session may see (its own and unowned tasks). Absent: every event. */
+  sessionId?: string;
+}
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** Only events of tasks this session may see. */
+  sessionId?: string;
+  /** Only this task's events; the iterator ends after its terminal or `removed` event (at once if already terminal). */
+  taskId?: string;
+  /** Ends the iterator when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Events kept for a consumer that has not caught up, 1 to 1,000,000. Default 1000. One more event than
+   * this unsubscribes the iterator: it yields what it holds, then its `next()` rejects (code -32603).
+   */
+  bufferSize?: number;
+}
+
+/** Options of `waitForUpdate` and `waitForTerminal`. */
+export interface WaitOptions {
+  /** The caller's session: a task it may not see is "not found". */
+  sessionId?: string;
+  /** Rejects the wait with `signal.reason` when aborted. */
+  signal?: AbortSignal;
+  /** Rejects the wait (code -32001, name `TimeoutError`) after this many ms. */
+  timeout?: number;
+}
+
+/** What `stats()` reports. */
+export interface TaskStoreStats {
+  /** Live tasks. */
+  tasks: number;
+  /** Live tasks per status. */
+  byStatus: Record<TaskStatus, number>;
+  /** Distinct sessions that own a live task. */
+  sessions: number;
+  /** Pending timers of the store: 0 or 1, whatever the number of tasks and waits. */
+  pendingTimers: number;
+  /** Pending `waitForUpdate` / `waitForTerminal` calls. */
+  waiters: number;
+  /** Subscribed `onStatusChange` listeners and open `watch` iterators. */
+  listeners: number;
+}
+
+/** What `runTask` hands the work. */
+export interface TaskContext {
+  /** The task as it was when the work started. */
+  readonly task: Task;
+  /** Aborts when the task is cancelled, deleted or expires (or the store is cleaned up). */
+  readonly signal: AbortSignal;
+  /** `working`, with this status message. */
+  setStatus(message: string): Promise<void>;
+  /** `input_required`, with an optional message. */
+  needInput(message?: string): Promise<void>;
+  /** Back to `working`, with an optional message. */
+  resume(message?: string): Promise<void>;
+  /** Stores `result` and ends the task: `failed` if `result.isError === true`, else `completed`. */
+  complete(result: JsonObject): Promise<void>;
+  /** Ends the task `failed` with the tool result `{ content: [{ type: 'text', text: message }], isError: true }`. */
+  fail(message: string): Promise<void>;
+}
+
+/** The store calls `runTask` and `cancelTask` need: any `TaskStore` (this package's, or the SDK's). */
+export interface TaskStoreLike {
+  getTask(taskId: string, sessionId?: string): Promise<Task | null>;
+  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
+  updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;
 }
 
 /** A JSON-RPC request (`type: 'request'` of a queued message). */
@@ -156,7 +250,25 @@ export class InMemoryTaskStore {
   updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;
   /** One page of the session's tasks in creation order. */
   listTasks(cursor?: string, sessionId?: string): Promise<ListTasksPage>;
-  /** Clears the timer and removes every task (and the linked queue's messages). */
+  /**
+   * Calls `listener` after every change of a task (with `sessionId`: of a task that session may see), synchronously,
+   * after the change is made and before the call that made it returns. Returns the function that unsubscribes it.
+   * A listener may call the store; what it throws goes to `onListenerError`.
+   */
+  onStatusChange(listener: (event: TaskEvent) => void, options?: StatusChangeOptions): () => void;
+  /** The same events as an async iterator (`for await`); see {@link WatchOptions} for when it ends. */
+  watch(options?: WatchOptions): AsyncIterableIterator<TaskEvent>;
+  /** Resolves with the task at its next change after the call; rejects if it is removed first, on abort or timeout. */
+  waitForUpdate(taskId: string, options?: WaitOptions): Promise<Task>;
+  /** Resolves with the task once it is terminal (at once if it already is); rejects as `waitForUpdate`. */
+  waitForTerminal(taskId: string, options?: WaitOptions): Promise<Task>;
+  /** Removes a task with its result and queued messages, whatever its status; `false` if the caller sees no such task. */
+  deleteTask(taskId: string, sessionId?: string): Promise<boolean>;
+  /** `tasks/cancel`: rejects (-32602) if the task is not found or already terminal, else resolves with it `cancelled`. */
+  cancelTask(taskId: string, sessionId?: string): Promise<Task>;
+  /** Counts of what the store holds. */
+  stats(): TaskStoreStats;
+  /** Clears the timer and removes every task (and the linked queue's messages); pending waits reject (reason `cleared`). */
   cleanup(): void;
   /** Every live task in creation order, whatever its session. */
   getAllTasks(): Task[];
@@ -171,6 +283,25 @@ export class InMemoryTaskStore {
   /** `free()`, for `using store = new InMemoryTaskStore()`. */
   [Symbol.dispose](): void;
 }
+
+/**
+ * The spec's `tasks/cancel` rules in one call: rejects with -32602 when the task is not found or already
+ * terminal; otherwise the task is `cancelled` before the Promise resolves with it.
+ */
+export function cancelTask(store: TaskStoreLike, taskId: string, sessionId?: string): Promise<Task>;
+
+/**
+ * Runs `work` for a task and records how it ended: a returned value completes the task with it (`failed` if it is
+ * a tool result with `isError: true`); a throw fails it with the error's message, unless the task is already
+ * terminal. `ctx.signal` aborts when the task is cancelled, deleted or expires. Resolves when the outcome is
+ * stored; rejects only for bad arguments or a task the caller cannot see, before `work` starts.
+ */
+export function runTask(
+  store: TaskStoreLike,
+  taskId: string,
+  work: (ctx: TaskContext) => unknown,
+  options?: { sessionId?: string },
+): Promise<void>;
 
 /**
  * Per-task FIFO queues of JSON-RPC messages: pass it as `taskMessageQueue`. Prefer `store.messageQueue()`,

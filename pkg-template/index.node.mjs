@@ -6,3 +6,5 @@ const classes = createRequire(import.meta.url)('./index.cjs');
 
 export const InMemoryTaskStore = classes.InMemoryTaskStore;
 export const InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;
+export const cancelTask = classes.cancelTask;
+export const runTask = classes.runTask;

@@ -224,7 +224,7 @@ impl fmt::Display for StoreError {
             ),
             StoreError::TerminalCancel { task_id, status } => write!(
                 f,
-                "Cannot cancel task {task_id}: it is already in terminal status '{status}'"
+                "Cannot cancel task in terminal status: {status} (task {task_id})"
             ),
             StoreError::NoResult { task_id, status } => write!(
                 f,

@@ -1,5 +1,7 @@
 //! The change log: one [`TaskEvent`] per change of a task, in the order they happened.
 
+use std::sync::Arc;
+
 use super::{Task, TaskId, TaskRecord};
 
 /// What happened to a task.
@@ -51,6 +53,9 @@ pub struct TaskEvent {
     pub task_id: TaskId,
     /// The record's version after the change (its last version, for a removal).
     pub version: u64,
+    /// The session that owns the task (`None`: visible to every session), so a listener
+    /// can be given only the events its session may see ([`crate::visible_to`]).
+    pub owner: Option<Arc<str>>,
     /// For a removal, the task as it was last; `None` for the other kinds. (Boxed: a
     /// change event stays small, and the log is written on every change.)
     pub last: Option<Box<Task>>,
@@ -63,6 +68,7 @@ impl TaskEvent {
             kind,
             task_id: record.task.task_id,
             version: record.version,
+            owner: record.owner.clone(),
             last: None,
         }
     }
@@ -73,6 +79,7 @@ impl TaskEvent {
             kind: ChangeKind::Removed(reason),
             task_id: record.task.task_id,
             version: record.version,
+            owner: record.owner,
             last: Some(Box::new(record.task)),
         }
     }

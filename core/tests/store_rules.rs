@@ -1496,7 +1496,7 @@ fn cancel_moves_a_live_task_to_cancelled_and_rejects_a_terminal_one() {
         .unwrap_err();
     assert_eq!(err.code(), INVALID_PARAMS);
     assert!(err.to_string().starts_with(&format!(
-        "Cannot cancel task {id}: it is already in terminal status 'cancelled'"
+        "Cannot cancel task in terminal status: cancelled (task {id})"
     )));
 }
 

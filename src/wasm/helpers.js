@@ -196,3 +196,257 @@ export function wellFormed(value) {
   if (typeof value !== 'string') return -1;
   return LONE_SURROGATE.test(value) ? 0 : 1;
 }
+
+// ---- Events and waits: the JS side of `events.rs` (objects, Promises, iterators). ----
+
+const EVENT_TYPES = ['created', 'status', 'result', 'removed'];
+const REASONS = ['expired', 'deleted', 'cleared'];
+
+/** A frozen event `{ type, task, reason? }` with a frozen copy of `task`. */
+export function makeEvent(kind, task, reason) {
+  const type = EVENT_TYPES[kind];
+  const copy = Object.freeze({ ...task });
+  return Object.freeze(kind === 3 ? { type, task: copy, reason: REASONS[reason] } : { type, task: copy });
+}
+
+function report(onError, error, event) {
+  try {
+    if (typeof onError === 'function') {
+      onError(error, event);
+    } else {
+      console.error('mcp-task-store-wasm: an onStatusChange listener failed:', error);
+    }
+  } catch (thrown) {
+    try {
+      console.error('mcp-task-store-wasm: onListenerError threw:', thrown);
+    } catch {
+      // Nowhere left to report to.
+    }
+  }
+}
+
+/** Calls a listener; a throw or a rejected Promise goes to `onError`. Never throws. */
+export function callListener(listener, event, onError) {
+  try {
+    const out = listener.call(undefined, event);
+    if (out !== null && (typeof out === 'object' || typeof out === 'function') && typeof out.then === 'function') {
+      out.then(undefined, (error) => report(onError, error, event));
+    }
+  } catch (error) {
+    report(onError, error, event);
+  }
+}
+
+/** Calls `settle(value)` and then `off()` (removing an abort listener). Never throws. */
+export function settleWith(settle, value, off) {
+  try {
+    settle(value);
+  } catch {
+    // A Promise's resolve/reject does not throw.
+  }
+  if (typeof off === 'function') {
+    try {
+      off();
+    } catch {
+      // Nothing to undo.
+    }
+  }
+}
+
+/** An Error with a JSON-RPC `code`, and `name` / `reason` when given. */
+export function codedError(message, code, name, reason) {
+  const error = new Error(message);
+  if (name !== undefined) error.name = name;
+  error.code = code;
+  if (reason !== undefined) error.reason = reason;
+  return error;
+}
+
+/** -1: not an AbortSignal; 0: a signal not aborted; 1: an aborted one. Never throws. */
+export function signalState(value) {
+  try {
+    if (typeof value !== 'object' || value === null) return -1;
+    if (typeof value.aborted !== 'boolean' || typeof value.addEventListener !== 'function'
+        || typeof value.removeEventListener !== 'function') {
+      return -1;
+    }
+    return value.aborted ? 1 : 0;
+  } catch {
+    return -1;
+  }
+}
+
+/** `signal.reason`, or an AbortError if reading it throws. */
+export function abortReason(signal) {
+  try {
+    return signal.reason;
+  } catch {
+    return codedError('The operation was aborted', -32603, 'AbortError');
+  }
+}
+
+/**
+ * Makes `control(1, key, signal.reason)` run when `signal` aborts; returns the function that
+ * removes that listener. Never throws (returns undefined if the signal refuses the listener).
+ */
+export function onAbort(signal, control, key) {
+  try {
+    const listener = () => control(1, key, abortReason(signal));
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The unsubscribe function of listener `key`: calls `control(0, key)` once. */
+export function unsubscriber(control, key) {
+  let subscribed = true;
+  return function unsubscribe() {
+    if (subscribed) {
+      subscribed = false;
+      control(0, key, undefined);
+    }
+  };
+}
+
+/** The object `stats()` returns. */
+export function makeStats(tasks, working, inputRequired, completed, failed, cancelled, sessions, pendingTimers, waiters, listeners) {
+  return {
+    tasks,
+    byStatus: { working, input_required: inputRequired, completed, failed, cancelled },
+    sessions,
+    pendingTimers,
+    waiters,
+    listeners,
+  };
+}
+
+// The state of each `watch` iterator, out of the user's reach.
+const watches = new WeakMap();
+
+/**
+ * A `watch` iterator: events are buffered (at most `size`) until read. It ends on
+ * `return()`, when `signal` aborts, or after an event pushed as `last`; one event more than
+ * `size` unsubscribes it and, once what it holds is read, its `next()` rejects.
+ */
+export function makeWatch(size, signal) {
+  const w = { events: [], head: 0, pending: [], done: false, error: null, off: null, abort: null };
+  const iterator = {
+    next() {
+      if (w.head < w.events.length) return Promise.resolve(take(w));
+      if (w.error !== null) {
+        const error = w.error;
+        w.error = null;
+        return Promise.reject(error);
+      }
+      if (w.done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => w.pending.push({ resolve, reject }));
+    },
+    return() {
+      w.events = [];
+      w.head = 0;
+      w.error = null;
+      finish(w);
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  w.size = size;
+  watches.set(iterator, w);
+  if (signal !== undefined) {
+    w.abort = () => iterator.return();
+    w.signal = signal;
+    try {
+      signal.addEventListener('abort', w.abort, { once: true });
+    } catch {
+      w.abort = null;
+    }
+  }
+  return iterator;
+}
+
+function take(w) {
+  const value = w.events[w.head];
+  w.events[w.head] = undefined;
+  w.head += 1;
+  if (w.head === w.events.length) {
+    w.events = [];
+    w.head = 0;
+  }
+  return { value, done: false };
+}
+
+// No more events will arrive: unsubscribe, stop listening to the signal, answer waiting reads.
+function finish(w) {
+  w.done = true;
+  const off = w.off;
+  w.off = null;
+  if (off !== null) off();
+  if (w.abort !== null) {
+    try {
+      w.signal.removeEventListener('abort', w.abort);
+    } catch {
+      // The signal is gone with it.
+    }
+    w.abort = null;
+  }
+  flush(w);
+}
+
+function flush(w) {
+  while (w.pending.length > 0) {
+    if (w.head < w.events.length) {
+      w.pending.shift().resolve(take(w));
+    } else if (w.error !== null) {
+      const error = w.error;
+      w.error = null;
+      w.pending.shift().reject(error);
+    } else if (w.done) {
+      w.pending.shift().resolve({ value: undefined, done: true });
+    } else {
+      return;
+    }
+  }
+}
+
+/** Sets the function that unsubscribes a watch (ended at once if it already ended). */
+export function setWatchOff(iterator, off) {
+  const w = watches.get(iterator);
+  if (w === undefined) return;
+  if (w.done) {
+    off();
+  } else {
+    w.off = off;
+  }
+}
+
+/** Hands an event to a watch; `last` ends it after this event. Never throws. */
+export function pushWatch(iterator, event, last) {
+  const w = watches.get(iterator);
+  if (w === undefined || w.done) return;
+  if (w.events.length - w.head >= w.size) {
+    w.error = codedError(
+      `watch: more than ${w.size} events were not read (bufferSize); the iterator stopped listening`,
+      -32603,
+      undefined,
+      undefined,
+    );
+    finish(w);
+    return;
+  }
+  w.events.push(event);
+  if (last) {
+    finish(w);
+  } else {
+    flush(w);
+  }
+}
+
+/** Ends a watch: it yields what it holds, then is done. */
+export function endWatch(iterator) {
+  const w = watches.get(iterator);
+  if (w !== undefined && !w.done) finish(w);
+}

@@ -2,6 +2,7 @@
 //!
 //! - [`state`]: the core store with the binding's JS caches, and the one way into it.
 //! - [`task_store`]: the `InMemoryTaskStore` class.
+//! - [`events`]: status listeners, `watch` iterators and waits.
 //! - [`task_view`]: building the JS `Task` object.
 //! - [`queue`]: the `InMemoryTaskMessageQueue` class.
 //! - [`json`]: checking and copying results.
@@ -11,6 +12,7 @@
 
 mod args;
 mod error;
+mod events;
 mod json;
 mod queue;
 mod state;

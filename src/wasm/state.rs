@@ -16,10 +16,13 @@ use wasm_bindgen::prelude::*;
 
 use super::args;
 use super::error::{busy, internal};
+use super::events::{deliver, Change, Hub};
 use super::task_view::{iso_time, task_object};
 use super::timer::{now, Timer};
 
-use crate::core::{params, ChangeKind, Handle, IdSource, Millis, StoreError, TaskRef, TaskStore};
+use crate::core::{
+    params, ChangeKind, Handle, IdSource, Millis, StoreError, TaskEvent, TaskRef, TaskStore,
+};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
@@ -57,6 +60,12 @@ pub(super) struct Inner {
     pub(super) sessions: SessionCache,
     pub(super) timer: Timer,
     on_timer: Option<Function>,
+    /// Listeners, watches and waits.
+    pub(super) hub: Hub,
+    /// The store's one function for unsubscribing and aborting (see `InMemoryTaskStore::new`).
+    pub(super) control: Option<Function>,
+    /// The change log of the current call, when someone listens (kept to reuse its memory).
+    scratch: Vec<TaskEvent>,
 }
 
 /// Session ids seen recently, so a session string is copied into wasm memory once rather
@@ -114,33 +123,102 @@ impl Inner {
             sessions: SessionCache::default(),
             timer: Timer::default(),
             on_timer: None,
+            hub: Hub::default(),
+            control: None,
+            scratch: Vec::new(),
         }
     }
 
-    /// The function the one timer calls.
-    pub(super) fn set_timer_callback(&mut self, callback: Option<Function>) {
-        self.on_timer = callback;
+    /// The function the one timer calls, and the one that unsubscribes and aborts.
+    pub(super) fn set_callbacks(&mut self, on_timer: Option<Function>, control: Option<Function>) {
+        self.on_timer = on_timer;
+        self.control = control;
     }
 
-    /// After every call: bring the caches in step with the core's change log, and make sure
-    /// the timer fires by the earliest deadline.
+    /// After every call: bring the caches in step with the core's change log, queue the
+    /// events for whoever listens or waits, and make sure the timer fires by the earliest
+    /// deadline or wait timeout.
     pub(super) fn settle_up(&mut self, now: Millis) {
-        for event in self.store.drain_events() {
-            if let ChangeKind::Removed(_) = event.kind {
-                self.index
-                    .delete(&JsValue::from_str(&event.task_id.to_string()));
+        if self.hub.is_idle() {
+            for event in self.store.drain_events() {
+                if let ChangeKind::Removed(_) = event.kind {
+                    self.index
+                        .delete(&JsValue::from_str(&event.task_id.to_string()));
+                }
             }
+        } else {
+            let mut events = std::mem::take(&mut self.scratch);
+            events.extend(self.store.drain_events());
+            for event in events.drain(..) {
+                if let ChangeKind::Removed(_) = event.kind {
+                    self.index
+                        .delete(&JsValue::from_str(&event.task_id.to_string()));
+                }
+                self.announce(&event);
+            }
+            self.scratch = events;
         }
         if let Some(callback) = &self.on_timer {
-            self.timer.arm(self.store.next_deadline(), now, callback);
+            let deadline = match (self.store.next_deadline(), self.hub.next_timeout()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let keep_alive = self.hub.next_timeout().is_some();
+            self.timer.arm(deadline, now, callback, keep_alive);
         }
     }
 
-    /// Removes every task and forgets every cached value at once, rather than task by task
-    /// through the change log.
+    /// Hands one change to the hub, with the task's state after it.
+    fn announce(&mut self, event: &TaskEvent) {
+        let handle = match &event.last {
+            Some(_) => None,
+            // A task changed and then removed within one call is announced by its removal.
+            None => match self.store.handle_of(event.task_id) {
+                Some(handle) => Some(handle),
+                None => return,
+            },
+        };
+        let terminal = match (&event.last, handle) {
+            (Some(last), _) => last.status.is_terminal(),
+            (None, Some(h)) => self
+                .store
+                .stored(h)
+                .is_some_and(|s| s.task().status.is_terminal()),
+            (None, None) => false,
+        };
+        let change = Change {
+            kind: event.kind,
+            task_id: event.task_id,
+            owner: event.owner.as_deref(),
+            terminal,
+        };
+        if !self.hub.wants(&change) {
+            return;
+        }
+        let task = match (&event.last, handle) {
+            (Some(last), _) => task_object(
+                last,
+                &JsValue::from_str(&last.task_id.to_string()),
+                &iso_time(last.created_at as f64),
+            ),
+            (None, Some(h)) => match self.view(h) {
+                Ok(view) => view,
+                Err(_) => return,
+            },
+            (None, None) => return,
+        };
+        self.hub.dispatch(&change, &task);
+    }
+
+    /// Removes every task. With no one listening or waiting, every cached value is dropped
+    /// at once; otherwise task by task through the change log, so each removal is announced.
     pub(super) fn clear(&mut self) {
-        self.store.reset();
-        self.index.clear();
+        if self.hub.is_idle() {
+            self.store.reset();
+            self.index.clear();
+        } else {
+            self.store.clear();
+        }
         self.sessions = SessionCache::default();
         self.timer.cancel();
     }
@@ -222,8 +300,12 @@ pub(super) fn with_state<T>(
     let t = now();
     let out = f(&mut inner, t);
     inner.settle_up(t);
+    let calls = inner.hub.has_calls() && !inner.hub.delivering;
     // Released before returning: nothing that runs user code (a getter, a listener) ever
     // runs while the state is borrowed.
     drop(inner);
+    if calls {
+        deliver(state);
+    }
     out
 }

@@ -18,14 +18,37 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::{self, describe, field, is_absent, object, only_known_keys};
-use super::error::{range_error, settle, throw_on_err, type_error};
+use super::error::{internal, range_error, settle, throw_on_err, to_js_error, type_error};
+use super::events::{
+    abort_reason, deliver, end_watch, make_watch, on_abort, set_watch_off, signal_state,
+    unsubscriber, Target, Until, Waiter,
+};
 use super::json::{object_copy, Freeze};
 use super::queue::InMemoryTaskMessageQueue;
 use super::state::{with_state, Inner, Store};
-use super::task_view::{resolve_copy, resolve_page};
+use super::task_view::{resolve_copy, resolve_page, shallow_copy};
 use crate::core::{
-    CreateParams, ErrorKind, Outcome, StoreConfig, StoreError, TaskStatus, ALL_STATUSES,
+    CreateParams, ErrorKind, Handle, Outcome, StoreConfig, StoreError, TaskId, TaskStatus,
+    ALL_STATUSES,
 };
+
+#[wasm_bindgen(module = "/src/wasm/helpers.js")]
+extern "C" {
+    /// The object `stats()` returns.
+    #[wasm_bindgen(js_name = makeStats)]
+    fn make_stats(
+        tasks: u32,
+        working: u32,
+        input_required: u32,
+        completed: u32,
+        failed: u32,
+        cancelled: u32,
+        sessions: u32,
+        pending_timers: u32,
+        waiters: u32,
+        listeners: u32,
+    ) -> JsValue;
+}
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
@@ -58,13 +81,28 @@ const OPTIONS: [(&str, ReadOption, SetOption); 4] = [
     ("maxTtl", args::millis, |c, n| c.max_ttl = Some(n)),
 ];
 
-fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
+/// The options that are not numbers.
+const ON_LISTENER_ERROR: &str = "onListenerError";
+
+/// The store's settings and its `onListenerError` function (`undefined` if not given).
+fn config_from(options: &JsValue) -> Result<(StoreConfig, JsValue), StoreError> {
     let mut config = StoreConfig::default();
     if is_absent(options) {
-        return Ok(config);
+        return Ok((config, JsValue::UNDEFINED));
     }
     object("options", options)?;
-    only_known_keys("options", options, &OPTIONS.map(|(key, ..)| key))?;
+    let mut known = OPTIONS.map(|(key, ..)| key).to_vec();
+    known.push(ON_LISTENER_ERROR);
+    only_known_keys("options", options, &known)?;
+    let name = format!("options.{ON_LISTENER_ERROR}");
+    let on_error = field(&name, options, ON_LISTENER_ERROR)?;
+    let on_error = if is_absent(&on_error) {
+        JsValue::UNDEFINED
+    } else if on_error.is_function() {
+        on_error
+    } else {
+        return Err(type_error(&name, describe(&on_error), "a function"));
+    };
     for (key, read, set) in OPTIONS {
         let name = format!("options.{key}");
         let value = field(&name, options, key)?;
@@ -77,7 +115,51 @@ fn config_from(options: &JsValue) -> Result<StoreConfig, StoreError> {
         set(&mut config, read(&name, n)?);
     }
     config.validate()?;
-    Ok(config)
+    Ok((config, on_error))
+}
+
+/// Reads an options object (absent = all defaults) with only `known` keys; `name` names it.
+fn options<const N: usize>(
+    name: &str,
+    value: &JsValue,
+    known: [&str; N],
+) -> Result<[JsValue; N], StoreError> {
+    let mut out = [(); N].map(|()| JsValue::UNDEFINED);
+    if is_absent(value) {
+        return Ok(out);
+    }
+    object(name, value)?;
+    only_known_keys(name, value, &known)?;
+    for (slot, key) in out.iter_mut().zip(known) {
+        *slot = field(&format!("{name}.{key}"), value, key)?;
+    }
+    Ok(out)
+}
+
+/// An optional `signal` option: `undefined`, or an AbortSignal.
+fn signal_arg(name: &str, value: JsValue) -> Result<JsValue, StoreError> {
+    if is_absent(&value) {
+        Ok(JsValue::UNDEFINED)
+    } else if signal_state(&value) >= 0 {
+        Ok(value)
+    } else {
+        Err(type_error(name, describe(&value), "an AbortSignal"))
+    }
+}
+
+/// Unread events a `watch` keeps by default, and at most.
+const WATCH_BUFFER: (u64, u64) = (1_000, 1_000_000);
+
+/// "Not found" for a task id argument the store does not show the caller.
+fn not_found(task_id: &JsValue) -> StoreError {
+    StoreError::not_found(&task_id.as_string().unwrap_or_default())
+}
+
+/// Settles the Promise made by a wait that ended at once.
+enum Waited {
+    Resolved(JsValue),
+    Rejected(JsValue),
+    Pending,
 }
 
 /// Resolves to a copy of a cached Task object (or `null`), or rejects.
@@ -104,6 +186,15 @@ fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
                 "must be one of 'working', 'input_required', 'completed', 'failed', 'cancelled'",
             )
         })
+}
+
+/// The id of the task behind `handle`, and whether its status is terminal.
+fn task_state(inner: &Inner, handle: Handle) -> Result<(TaskId, bool), StoreError> {
+    let stored = inner
+        .store
+        .stored(handle)
+        .ok_or_else(|| internal("handle of a removed task"))?;
+    Ok((stored.task().task_id, stored.task().status.is_terminal()))
 }
 
 fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
@@ -148,7 +239,7 @@ impl InMemoryTaskStore {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions | undefined")] options: JsValue,
     ) -> Result<InMemoryTaskStore, JsValue> {
-        let config = throw_on_err(config_from(&options))?;
+        let (config, on_error) = throw_on_err(config_from(&options))?;
         let mut store = throw_on_err(Store::new(config))?;
         store.record_events(true);
         let inner = Rc::new(RefCell::new(Inner::new(store)));
@@ -161,12 +252,35 @@ impl InMemoryTaskStore {
             let _ = with_state(&state, |inner, t| {
                 inner.timer.fired();
                 inner.store.expire(t);
+                inner.hub.time_out(t);
                 Ok(())
             });
         })
         .into_js_value();
+        // One function per store for what JS hands back later: 0 = unsubscribe listener
+        // `key`, 1 = wait `key`'s signal aborted with `reason`. Held weakly, as the timer's.
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&inner);
+        let control = Closure::<dyn FnMut(f64, f64, JsValue)>::new(
+            move |op: f64, key: f64, reason: JsValue| {
+                let Some(state) = weak.upgrade() else { return };
+                let key = key as u64;
+                let _ = with_state(&state, |inner, _| {
+                    if op == 0.0 {
+                        inner.hub.unlisten(key);
+                    } else {
+                        inner.hub.abort(key, reason);
+                    }
+                    Ok(())
+                });
+            },
+        )
+        .into_js_value();
         if let Ok(mut state) = inner.try_borrow_mut() {
-            state.set_timer_callback(Some(on_timer.unchecked_into()));
+            state.set_callbacks(
+                Some(on_timer.unchecked_into()),
+                Some(control.unchecked_into()),
+            );
+            state.hub.on_error = on_error;
         }
         Ok(InMemoryTaskStore { inner })
     }
@@ -320,6 +434,261 @@ impl InMemoryTaskStore {
         }
     }
 
+    /// Calls `listener` with every change of a task (with `options.sessionId`: of a task
+    /// that session may see), after the change and before the call that made it returns.
+    /// Returns the function that unsubscribes it.
+    #[wasm_bindgen(js_name = onStatusChange, unchecked_return_type = "() => void")]
+    pub fn on_status_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(event: TaskEvent) => void")] listener: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StatusChangeOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let listener = match listener.dyn_into::<js_sys::Function>() {
+            Ok(f) => Ok(f),
+            Err(other) => Err(type_error("listener", describe(&other), "a function")),
+        };
+        let opts = self::options("options", &options, ["sessionId"]);
+        let (key, control) = throw_on_err(self.with(|inner, _| {
+            let listener = listener?;
+            let [session] = opts?;
+            let session = inner.sessions.resolve(&session)?;
+            let session = inner.sessions.name(session).map(str::to_owned);
+            let control = inner
+                .control
+                .clone()
+                .ok_or_else(|| internal("no control"))?;
+            Ok((
+                inner.hub.listen(Target::Callback(listener), session, None),
+                control,
+            ))
+        }))?;
+        Ok(unsubscriber(&control, key as f64))
+    }
+
+    /// The same events as an async iterator; ends on `return()`, when `options.signal`
+    /// aborts, or (with `options.taskId`) after that task's terminal or removal event.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<TaskEvent>")]
+    pub fn watch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "WatchOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let [session, task_id, signal, size] = throw_on_err(self::options(
+            "options",
+            &options,
+            ["sessionId", "taskId", "signal", "bufferSize"],
+        ))?;
+        let signal = throw_on_err(signal_arg("options.signal", signal))?;
+        let size = if is_absent(&size) {
+            WATCH_BUFFER.0
+        } else {
+            let n = size.as_f64().ok_or_else(|| {
+                to_js_error(&type_error(
+                    "options.bufferSize",
+                    describe(&size),
+                    "a number",
+                ))
+            })?;
+            let n = throw_on_err(args::count("options.bufferSize", n))?;
+            if n == 0 || n > WATCH_BUFFER.1 {
+                return Err(to_js_error(&range_error(
+                    "options.bufferSize",
+                    describe(&size),
+                    "must be from 1 to 1000000",
+                )));
+            }
+            n
+        };
+        let iterator = make_watch(size as f64, &signal);
+        let aborted = signal_state(&signal) == 1;
+        let subscribed = throw_on_err(self.with(|inner, t| {
+            let session = inner.sessions.resolve(&session)?;
+            let task = if is_absent(&task_id) {
+                None
+            } else {
+                let key = inner.key(&task_id)?;
+                let id = inner.task_ref(&key);
+                let handle = inner
+                    .store
+                    .get(id, inner.sessions.name(session), t)?
+                    .ok_or_else(|| not_found(&task_id))?;
+                let (id, terminal) = task_state(inner, handle)?;
+                if terminal {
+                    return Ok(None);
+                }
+                Some(id)
+            };
+            if aborted {
+                return Ok(None);
+            }
+            let name = inner.sessions.name(session).map(str::to_owned);
+            let control = inner
+                .control
+                .clone()
+                .ok_or_else(|| internal("no control"))?;
+            let key = inner
+                .hub
+                .listen(Target::Watch(iterator.clone()), name, task);
+            Ok(Some((key, control)))
+        }))?;
+        match subscribed {
+            Some((key, control)) => set_watch_off(&iterator, &unsubscriber(&control, key as f64)),
+            None => end_watch(&iterator),
+        }
+        Ok(iterator)
+    }
+
+    /// Resolves with the task at its next change after the call.
+    #[wasm_bindgen(js_name = waitForUpdate, unchecked_return_type = "Promise<Task>")]
+    pub fn wait_for_update(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WaitOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        self.wait(task_id, options, Until::Update)
+    }
+
+    /// Resolves with the task once it is terminal (at once if it already is).
+    #[wasm_bindgen(js_name = waitForTerminal, unchecked_return_type = "Promise<Task>")]
+    pub fn wait_for_terminal(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WaitOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        self.wait(task_id, options, Until::Terminal)
+    }
+
+    fn wait(&self, task_id: JsValue, options: JsValue, until: Until) -> Promise {
+        let opts = self::options("options", &options, ["sessionId", "signal", "timeout"]).and_then(
+            |[session, signal, timeout]| {
+                let signal = signal_arg("options.signal", signal)?;
+                let timeout = args::opt_millis("options.timeout", &timeout)?;
+                Ok((session, signal, timeout))
+            },
+        );
+        let mut functions = None;
+        let promise = Promise::new(&mut |resolve, reject| functions = Some((resolve, reject)));
+        let Some((resolve, reject)) = functions else {
+            return Promise::reject(&to_js_error(&internal("a Promise without its functions")));
+        };
+        let waited = self.with(|inner, t| {
+            let (session, signal, timeout) = opts?;
+            let key = inner.key(&task_id)?;
+            let session = inner.sessions.resolve(&session)?;
+            let id = inner.task_ref(&key);
+            let handle = inner
+                .store
+                .get(id, inner.sessions.name(session), t)?
+                .ok_or_else(|| not_found(&task_id))?;
+            let (task, terminal) = task_state(inner, handle)?;
+            if until == Until::Terminal && terminal {
+                return Ok(Waited::Resolved(shallow_copy(&inner.view(handle)?)));
+            }
+            if signal_state(&signal) == 1 {
+                return Ok(Waited::Rejected(abort_reason(&signal)));
+            }
+            let control = inner
+                .control
+                .clone()
+                .ok_or_else(|| internal("no control"))?;
+            let key = inner.hub.wait(Waiter {
+                task,
+                until,
+                resolve: resolve.clone(),
+                reject: reject.clone(),
+                deadline: timeout.map(|ms| t.saturating_add(ms)),
+                off: JsValue::UNDEFINED,
+                timeout: timeout.unwrap_or(0),
+            });
+            if !signal.is_undefined() {
+                let off = on_abort(&signal, &control, key as f64);
+                inner.hub.set_off(key, off);
+            }
+            Ok(Waited::Pending)
+        });
+        let _ = match waited {
+            Ok(Waited::Resolved(task)) => resolve.call1(&JsValue::UNDEFINED, &task),
+            Ok(Waited::Rejected(reason)) => reject.call1(&JsValue::UNDEFINED, &reason),
+            Ok(Waited::Pending) => Ok(JsValue::UNDEFINED),
+            Err(err) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&err)),
+        };
+        promise
+    }
+
+    /// Removes a task with its result and queued messages, whatever its status; resolves to
+    /// `false` if the caller sees no such task.
+    #[wasm_bindgen(js_name = deleteTask, unchecked_return_type = "Promise<boolean>")]
+    pub fn delete_task(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        settle(self.with(|inner, t| {
+            let key = inner.key(&task_id)?;
+            let session = inner.sessions.resolve(&session_id)?;
+            let id = inner.task_ref(&key);
+            match inner.store.delete(id, inner.sessions.name(session), t) {
+                Ok(_) => Ok(JsValue::TRUE),
+                Err(StoreError::NotFound { .. }) => Ok(JsValue::FALSE),
+                Err(err) => Err(err),
+            }
+        }))
+    }
+
+    /// `tasks/cancel`: rejects if the task is not found or already terminal, else resolves
+    /// with it `cancelled`.
+    #[wasm_bindgen(js_name = cancelTask, unchecked_return_type = "Promise<Task>")]
+    pub fn cancel_task(
+        &self,
+        #[wasm_bindgen(js_name = taskId, unchecked_param_type = "string")] task_id: JsValue,
+        #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
+        session_id: JsValue,
+    ) -> Promise {
+        resolve_task(self.with(|inner, t| {
+            let key = inner.key(&task_id)?;
+            let session = inner.sessions.resolve(&session_id)?;
+            let id = inner.task_ref(&key);
+            let handle = inner
+                .store
+                .cancel(id, None, inner.sessions.name(session), t)?;
+            inner.view(handle)
+        }))
+    }
+
+    /// Counts of what the store holds.
+    #[wasm_bindgen(unchecked_return_type = "TaskStoreStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        throw_on_err(self.with(|inner, t| {
+            let mut by_status = [0u32; 5];
+            let mut owners = std::collections::HashSet::new();
+            let handles = inner.store.all(t);
+            for handle in &handles {
+                let Some(stored) = inner.store.stored(*handle) else {
+                    continue;
+                };
+                if let Some(n) = by_status.get_mut(stored.task().status as usize) {
+                    *n += 1;
+                }
+                if let Some(owner) = &stored.record().owner {
+                    owners.insert(owner.clone());
+                }
+            }
+            let [w, i, c, f, x] = by_status;
+            Ok(make_stats(
+                handles.len() as u32,
+                w,
+                i,
+                c,
+                f,
+                x,
+                owners.len() as u32,
+                u32::from(inner.timer.is_pending()),
+                inner.hub.waiter_count() as u32,
+                inner.hub.listener_count() as u32,
+            ))
+        }))
+    }
+
     /// Clears the timer and removes every task (as the SDK store's `cleanup`).
     pub fn cleanup(&self) -> Result<(), JsValue> {
         throw_on_err(self.with(|inner, _| {
@@ -373,9 +742,18 @@ impl InMemoryTaskStore {
 
 impl Drop for InMemoryTaskStore {
     fn drop(&mut self) {
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.timer.cancel();
-            inner.set_timer_callback(None);
+        let watches = match self.inner.try_borrow_mut() {
+            Ok(mut inner) => {
+                inner.timer.cancel();
+                inner.set_callbacks(None, None);
+                inner.hub.close()
+            }
+            Err(_) => Vec::new(),
+        };
+        // Pending waits reject and watches end, now that the state is released.
+        deliver(&self.inner);
+        for watch in watches {
+            end_watch(&watch);
         }
     }
 }

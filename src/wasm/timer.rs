@@ -41,25 +41,39 @@ const MAX_DELAY: Millis = 2_147_483_647;
 pub struct Timer {
     handle: Option<JsValue>,
     fires_at: Option<Millis>,
+    keeps_alive: bool,
 }
 
 impl Timer {
     /// Makes sure a timer fires by `deadline` (no-op if one already does). `callback` runs
-    /// when it fires; in Node the timer is `unref`'d so it never keeps the process alive.
-    pub fn arm(&mut self, deadline: Option<Millis>, now: Millis, callback: &Function) {
+    /// when it fires. In Node the timer is `unref`'d, so task expiry never keeps the process
+    /// alive, unless `keep_alive` (someone awaits a wait's `timeout`, as with any
+    /// `setTimeout` they would have made themselves).
+    pub fn arm(
+        &mut self,
+        deadline: Option<Millis>,
+        now: Millis,
+        callback: &Function,
+        keep_alive: bool,
+    ) {
         let Some(deadline) = deadline else { return };
         // A timer already due to fire by then will do; one overdue (its callback lost to
         // abandoned fake timers, say) is replaced.
-        if self.fires_at.is_some_and(|at| at <= deadline && at >= now) {
+        if self.keeps_alive == keep_alive
+            && self.fires_at.is_some_and(|at| at <= deadline && at >= now)
+        {
             return;
         }
         self.cancel();
         let delay = deadline.saturating_sub(now).min(MAX_DELAY);
         // Without a working setTimeout the store still expires tasks lazily on every call.
         if let Ok(handle) = set_timeout(callback, delay as f64) {
-            unref(&handle);
+            if !keep_alive {
+                unref(&handle);
+            }
             self.handle = Some(handle);
             self.fires_at = Some(now.saturating_add(delay));
+            self.keeps_alive = keep_alive;
         }
     }
 
@@ -67,6 +81,7 @@ impl Timer {
     pub fn fired(&mut self) {
         self.handle = None;
         self.fires_at = None;
+        self.keeps_alive = false;
     }
 
     /// Clears the pending timer, if any.
@@ -75,6 +90,7 @@ impl Timer {
             let _ = clear_timeout(&handle);
         }
         self.fires_at = None;
+        self.keeps_alive = false;
     }
 
     /// Whether a timer is pending.

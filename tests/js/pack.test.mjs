@@ -17,6 +17,8 @@ test('npm pack holds exactly the loaders, the types, the wasm module and its glu
     'README.md',
     'guard.cjs',
     'guard.mjs',
+    'tasks.cjs',
+    'tasks.mjs',
     'index.browser.mjs',
     'index.cjs',
     'index.d.cts',
