@@ -193,10 +193,17 @@ impl Hub {
         key
     }
 
-    /// Sets the function that removes a wait's `abort` listener.
+    /// Sets the function that removes a wait's `abort` listener (called at once, once the
+    /// store is released, if the wait has already settled).
     pub(super) fn set_off(&mut self, key: u64, off: JsValue) {
-        if let Some(waiter) = self.waiters.get_mut(&key) {
-            waiter.off = off;
+        match self.waiters.get_mut(&key) {
+            Some(waiter) => waiter.off = off,
+            None if off.is_function() => self.outbox.push_back(Call::Settle {
+                with: off.unchecked_into(),
+                value: JsValue::UNDEFINED,
+                off: JsValue::UNDEFINED,
+            }),
+            None => {}
         }
     }
 

@@ -159,7 +159,8 @@ fn not_found(task_id: &JsValue) -> StoreError {
 enum Waited {
     Resolved(JsValue),
     Rejected(JsValue),
-    Pending,
+    /// Filed under this key; its signal (or `undefined`) and the store's control function.
+    Pending(u64, JsValue, js_sys::Function),
 }
 
 /// Resolves to a copy of a cached Task object (or `null`), or rejects.
@@ -570,8 +571,14 @@ impl InMemoryTaskStore {
         let Some((resolve, reject)) = functions else {
             return Promise::reject(&to_js_error(&internal("a Promise without its functions")));
         };
+        // The signal is read (user code, for a signal-like object) before the store is
+        // borrowed, and its listener added after.
+        let opts = opts.map(|(session, signal, timeout)| {
+            let aborted = signal_state(&signal) == 1;
+            (session, signal, timeout, aborted)
+        });
         let waited = self.with(|inner, t| {
-            let (session, signal, timeout) = opts?;
+            let (session, signal, timeout, aborted) = opts?;
             let key = inner.key(&task_id)?;
             let session = inner.sessions.resolve(&session)?;
             let id = inner.task_ref(&key);
@@ -583,7 +590,7 @@ impl InMemoryTaskStore {
             if until == Until::Terminal && terminal {
                 return Ok(Waited::Resolved(shallow_copy(&inner.view(handle)?)));
             }
-            if signal_state(&signal) == 1 {
+            if aborted {
                 return Ok(Waited::Rejected(abort_reason(&signal)));
             }
             let control = inner
@@ -599,16 +606,22 @@ impl InMemoryTaskStore {
                 off: JsValue::UNDEFINED,
                 timeout: timeout.unwrap_or(0),
             });
-            if !signal.is_undefined() {
-                let off = on_abort(&signal, &control, key as f64);
-                inner.hub.set_off(key, off);
-            }
-            Ok(Waited::Pending)
+            Ok(Waited::Pending(key, signal, control))
         });
         let _ = match waited {
             Ok(Waited::Resolved(task)) => resolve.call1(&JsValue::UNDEFINED, &task),
             Ok(Waited::Rejected(reason)) => reject.call1(&JsValue::UNDEFINED, &reason),
-            Ok(Waited::Pending) => Ok(JsValue::UNDEFINED),
+            Ok(Waited::Pending(key, signal, control)) => {
+                if !signal.is_undefined() {
+                    let off = on_abort(&signal, &control, key as f64);
+                    // Kept until the wait settles; removed at once if it already has.
+                    let _ = self.with(|inner, _| {
+                        inner.hub.set_off(key, off);
+                        Ok(())
+                    });
+                }
+                Ok(JsValue::UNDEFINED)
+            }
             Err(err) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&err)),
         };
         promise

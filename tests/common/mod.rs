@@ -390,3 +390,97 @@ async fn timestamps_match_the_cores_formatting() {
     let end = js_sys::Date::new(&JsValue::from(MAX_MILLIS as f64)).to_iso_string();
     assert_eq!(format_iso8601(u64::MAX), String::from(end));
 }
+
+fn stat(st: &InMemoryTaskStore, key: &str) -> f64 {
+    get(&st.stats().expect("stats"), key)
+        .as_f64()
+        .expect("a count")
+}
+
+#[wasm_bindgen_test]
+async fn every_waiter_wakes_with_the_state_after_the_change() {
+    let st = store();
+    let id = create(&st, r#"{"ttl":60000}"#, NO).await;
+    let update_a = st.wait_for_update(s(&id), NO);
+    let update_b = st.wait_for_update(s(&id), NO);
+    let terminal = st.wait_for_terminal(s(&id), NO);
+    assert_eq!(stat(&st, "waiters"), 3.0);
+    ok(st.update_task_status(s(&id), s("input_required"), s("why"), NO)).await;
+    for task in [ok(update_a).await, ok(update_b).await] {
+        assert_eq!(
+            get(&task, "status").as_string().as_deref(),
+            Some("input_required")
+        );
+        assert_eq!(
+            get(&task, "statusMessage").as_string().as_deref(),
+            Some("why")
+        );
+    }
+    assert_eq!(stat(&st, "waiters"), 1.0);
+    ok(st.store_task_result(s(&id), s("failed"), js(r#"{"content":[]}"#), NO)).await;
+    let task = ok(terminal).await;
+    assert_eq!(get(&task, "status").as_string().as_deref(), Some("failed"));
+    assert_eq!(stat(&st, "waiters"), 0.0);
+    // Already terminal: at once.
+    let task = ok(st.wait_for_terminal(s(&id), NO)).await;
+    assert_eq!(get(&task, "status").as_string().as_deref(), Some("failed"));
+}
+
+#[wasm_bindgen_test]
+async fn listeners_get_frozen_events_in_order_and_session_scoped() {
+    let st = store();
+    let seen = Array::new();
+    let record = Function::new_with_args(
+        "seen",
+        "return (e) => seen.push(e.type + ':' + e.task.status + ':' + Object.isFrozen(e) + Object.isFrozen(e.task) + (e.reason ? ':' + e.reason : ''))",
+    )
+    .call1(&NO, &seen)
+    .expect("listener");
+    let options = js(r#"{"sessionId":"A"}"#);
+    let off = st.on_status_change(record, options).expect("subscribed");
+    let mine = create(&st, r#"{"ttl":60000}"#, s("A")).await;
+    let _theirs = create(&st, r#"{"ttl":60000}"#, s("B")).await;
+    ok(st.update_task_status(s(&mine), s("working"), s("m"), NO)).await;
+    ok(st.delete_task(s(&mine), NO)).await;
+    let seen: Vec<String> = seen.iter().filter_map(|v| v.as_string()).collect();
+    assert_eq!(
+        seen,
+        [
+            "created:working:truetrue",
+            "status:working:truetrue",
+            "removed:working:truetrue:deleted"
+        ]
+    );
+    assert_eq!(stat(&st, "listeners"), 1.0);
+    off.unchecked_ref::<Function>()
+        .call0(&NO)
+        .expect("unsubscribe");
+    assert_eq!(stat(&st, "listeners"), 0.0);
+}
+
+#[wasm_bindgen_test]
+async fn wait_timeout_and_abort_reject_and_leave_nothing_behind() {
+    let st = store();
+    let id = create(&st, r#"{"ttl":null}"#, NO).await;
+    assert!(!st.has_pending_timer(), "an unlimited task needs no timer");
+    let timed = st.wait_for_update(s(&id), js(r#"{"timeout":5}"#));
+    assert!(
+        st.has_pending_timer(),
+        "the timeout is on the store's one timer"
+    );
+    let (class, code, message) = err(timed).await;
+    assert_eq!((class.as_str(), code), ("Error", -32001.0));
+    assert!(message.starts_with("Timed out after 5 ms"), "{message}");
+    let controller = Function::new_no_args("return new AbortController()")
+        .call0(&NO)
+        .expect("AbortController");
+    let options = Object::new();
+    Reflect::set(&options, &s("signal"), &get(&controller, "signal")).expect("set");
+    let aborted = st.wait_for_terminal(s(&id), options.into());
+    let abort: Function = get(&controller, "abort").unchecked_into();
+    abort.call1(&controller, &s("stop")).expect("abort");
+    let reason = JsFuture::from(aborted).await.expect_err("rejects");
+    assert_eq!(reason.as_string().as_deref(), Some("stop"));
+    assert_eq!(stat(&st, "waiters"), 0.0);
+    assert_eq!(stat(&st, "pendingTimers"), 0.0);
+}
