@@ -132,7 +132,8 @@ pub(super) struct Change<'a> {
 pub(super) struct Hub {
     listeners: Vec<Listener>,
     waiters: HashMap<u64, Waiter>,
-    by_task: HashMap<TaskId, Vec<u64>>,
+    /// Each task's waits, in the order they were made.
+    by_task: HashMap<TaskId, BTreeSet<u64>>,
     timeouts: BTreeSet<(Millis, u64)>,
     next_key: u64,
     outbox: VecDeque<Call>,
@@ -188,7 +189,7 @@ impl Hub {
         if let Some(at) = waiter.deadline {
             self.timeouts.insert((at, key));
         }
-        self.by_task.entry(waiter.task).or_default().push(key);
+        self.by_task.entry(waiter.task).or_default().insert(key);
         self.waiters.insert(key, waiter);
         key
     }
@@ -213,7 +214,7 @@ impl Hub {
             self.timeouts.remove(&(at, key));
         }
         if let Some(keys) = self.by_task.get_mut(&waiter.task) {
-            keys.retain(|&k| k != key);
+            keys.remove(&key);
             if keys.is_empty() {
                 self.by_task.remove(&waiter.task);
             }

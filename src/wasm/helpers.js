@@ -285,15 +285,44 @@ export function abortReason(signal) {
   }
 }
 
+// The waits listening to each signal: signal → { listener, waits: Map(control → Set(key)) }.
+// One `abort` listener per signal however many waits share it (Node warns past 10).
+const abortWaits = new WeakMap();
+
 /**
  * Makes `control(1, key, signal.reason)` run when `signal` aborts; returns the function that
- * removes that listener. Never throws (returns undefined if the signal refuses the listener).
+ * stops that. Never throws (returns undefined if the signal refuses the listener).
  */
 export function onAbort(signal, control, key) {
   try {
-    const listener = () => control(1, key, abortReason(signal));
-    signal.addEventListener('abort', listener, { once: true });
-    return () => signal.removeEventListener('abort', listener);
+    let entry = abortWaits.get(signal);
+    if (entry === undefined) {
+      const waits = new Map();
+      const listener = () => {
+        abortWaits.delete(signal);
+        const reason = abortReason(signal);
+        for (const [each, keys] of waits) {
+          for (const k of keys) each(1, k, reason);
+        }
+      };
+      signal.addEventListener('abort', listener, { once: true });
+      entry = { listener, waits };
+      abortWaits.set(signal, entry);
+    }
+    let keys = entry.waits.get(control);
+    if (keys === undefined) {
+      keys = new Set();
+      entry.waits.set(control, keys);
+    }
+    keys.add(key);
+    return () => {
+      keys.delete(key);
+      if (keys.size > 0) return;
+      entry.waits.delete(control);
+      if (entry.waits.size > 0 || abortWaits.get(signal) !== entry) return;
+      abortWaits.delete(signal);
+      signal.removeEventListener('abort', entry.listener);
+    };
   } catch {
     return undefined;
   }
