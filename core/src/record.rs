@@ -114,8 +114,9 @@ impl TaskRecord {
     /// Moves a non-terminal task to `status`, with an optional message.
     ///
     /// A repeated non-terminal status is allowed (it updates the message and
-    /// `lastUpdatedAt`). Without a message, a change of status clears the old message and
-    /// a repeated status keeps it. Reaching a terminal status restarts the ttl clock.
+    /// `lastUpdatedAt`). A message sets the status message; without one (or with an empty
+    /// one) the current message stays, whatever the status, as in the TypeScript SDK's
+    /// store. Reaching a terminal status restarts the ttl clock.
     pub fn update_status(
         &mut self,
         status: TaskStatus,
@@ -130,8 +131,8 @@ impl TaskRecord {
                 to: status,
             });
         }
-        if message.is_some() || status != from {
-            self.task.status_message = message;
+        if let Some(message) = message.filter(|m| !m.is_empty()) {
+            self.task.status_message = Some(message);
         }
         self.task.status = status;
         self.touch(now);
@@ -139,8 +140,8 @@ impl TaskRecord {
     }
 
     /// Ends a non-terminal task as `outcome` because its result was stored (the caller keeps
-    /// the result beside the record). The message is cleared and the ttl clock restarts, so
-    /// the result stays readable for `ttl` from now.
+    /// the result beside the record). The status message stays (as in the TypeScript SDK's
+    /// store) and the ttl clock restarts, so the result stays readable for `ttl` from now.
     pub fn store_result(
         &mut self,
         outcome: Outcome,
@@ -154,7 +155,6 @@ impl TaskRecord {
             });
         }
         self.task.status = outcome.into();
-        self.task.status_message = None;
         self.has_result = true;
         self.touch(now);
         Ok(ChangeKind::Result)
@@ -298,7 +298,10 @@ mod tests {
         assert_eq!(r.task.status_message.as_deref(), Some("a"), "repeat keeps");
         r.update_status(TaskStatus::InputRequired, None, T0)
             .unwrap();
-        assert_eq!(r.task.status_message, None, "change clears");
+        assert_eq!(r.task.status_message.as_deref(), Some("a"), "change keeps");
+        r.update_status(TaskStatus::Working, Some(String::new()), T0)
+            .unwrap();
+        assert_eq!(r.task.status_message.as_deref(), Some("a"), "empty keeps");
         r.cancel(Some("stop".into()), T0 + 9).unwrap();
         assert_eq!(r.task.status, TaskStatus::Cancelled);
         assert_eq!(r.deadline, None, "no ttl, no deadline");

@@ -558,8 +558,8 @@ impl Run {
                 if is_terminal(t.task.status) {
                     Kind::TerminalUpdate
                 } else {
-                    if message.is_some() || status != t.task.status {
-                        t.task.status_message = message;
+                    if let Some(m) = message.filter(|m| !m.is_empty()) {
+                        t.task.status_message = Some(m);
                     }
                     t.task.status = status;
                     Model::touch(t, now);
@@ -608,7 +608,6 @@ impl Run {
                     Kind::TerminalResult
                 } else {
                     t.task.status = outcome.into();
-                    t.task.status_message = None;
                     t.result = Some(result);
                     Model::touch(t, now);
                     Kind::Ok

@@ -1003,37 +1003,42 @@ fn repeated_non_terminal_status_updates_message() {
 
 #[test]
 fn status_message_rules() {
+    // As the TypeScript SDK's store: a message sets it; none (or an empty one) keeps the
+    // current message, on any status change and when a result is stored.
     let mut fx = Fx::new();
     let id = fx.create(None, None, T0);
     let msg = |fx: &mut Fx| fx.task(&id, T0).unwrap().status_message;
     fx.update(&id, TaskStatus::InputRequired, Some("need input"), T0)
         .unwrap();
     assert_eq!(msg(&mut fx).as_deref(), Some("need input"));
-    // A repeated status without a message keeps it.
     fx.update(&id, TaskStatus::InputRequired, None, T0).unwrap();
     assert_eq!(msg(&mut fx).as_deref(), Some("need input"));
-    // A change of status without a message clears it.
     fx.update(&id, TaskStatus::Working, None, T0).unwrap();
-    assert_eq!(msg(&mut fx), None);
-    // A change with a message sets it; an empty message is a message.
+    assert_eq!(msg(&mut fx).as_deref(), Some("need input"), "change keeps");
     fx.update(&id, TaskStatus::InputRequired, Some(""), T0)
         .unwrap();
-    assert_eq!(msg(&mut fx).as_deref(), Some(""));
+    assert_eq!(msg(&mut fx).as_deref(), Some("need input"), "empty keeps");
     fx.update(&id, TaskStatus::Failed, Some("crashed"), T0)
         .unwrap();
     assert_eq!(msg(&mut fx).as_deref(), Some("crashed"));
-    // A change to a terminal status without a message clears it too.
     let id2 = fx.create(None, None, T0);
     fx.update(&id2, TaskStatus::Working, Some("busy"), T0)
         .unwrap();
     fx.update(&id2, TaskStatus::Cancelled, None, T0).unwrap();
-    assert_eq!(fx.task(&id2, T0).unwrap().status_message, None);
-    // Storing a result ends the task without a message.
+    assert_eq!(
+        fx.task(&id2, T0).unwrap().status_message.as_deref(),
+        Some("busy")
+    );
     let id3 = fx.create(None, None, T0);
+    assert_eq!(fx.task(&id3, T0).unwrap().status_message, None);
     fx.update(&id3, TaskStatus::InputRequired, Some("need input"), T0)
         .unwrap();
     fx.store_result(&id3, Outcome::Completed, "r", T0).unwrap();
-    assert_eq!(fx.task(&id3, T0).unwrap().status_message, None);
+    assert_eq!(
+        fx.task(&id3, T0).unwrap().status_message.as_deref(),
+        Some("need input"),
+        "storing a result keeps it"
+    );
 }
 
 #[test]

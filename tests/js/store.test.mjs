@@ -194,7 +194,7 @@ test('a repeated non-terminal status is allowed and moves lastUpdatedAt', async 
   }
 });
 
-test('statusMessage: a change of status without a message clears it, a repeated status keeps it', async (t) => {
+test('statusMessage: as the SDK store, a message sets it and none (or an empty one) keeps it, results included', async (t) => {
   const store = makeStore(t);
   const { taskId } = await store.createTask({}, 1, REQ);
   const message = async () => (await store.getTask(taskId)).statusMessage;
@@ -205,7 +205,9 @@ test('statusMessage: a change of status without a message clears it, a repeated 
   await store.updateTaskStatus(taskId, 'working', null);
   assert.equal(await message(), 'starting', 'null message counts as none');
   await store.updateTaskStatus(taskId, 'input_required');
-  assert.equal(await message(), undefined, 'status change without message clears it');
+  assert.equal(await message(), 'starting', 'status change without message keeps it');
+  await store.updateTaskStatus(taskId, 'input_required', '');
+  assert.equal(await message(), 'starting', 'an empty message keeps it');
   await store.updateTaskStatus(taskId, 'input_required', 'which file?');
   assert.equal(await message(), 'which file?');
   await store.updateTaskStatus(taskId, 'failed', 'disk full');
@@ -213,7 +215,7 @@ test('statusMessage: a change of status without a message clears it, a repeated 
   const other = await store.createTask({}, 1, REQ);
   await store.updateTaskStatus(other.taskId, 'working', 'busy');
   await store.storeTaskResult(other.taskId, 'completed', { content: [] });
-  assert.equal('statusMessage' in (await store.getTask(other.taskId)), false, 'storeTaskResult changes status without a message');
+  assert.equal((await store.getTask(other.taskId)).statusMessage, 'busy', 'storeTaskResult keeps it');
 });
 
 test('lastUpdatedAt moves on every change, createdAt never, and never moves backwards', async (t) => {
