@@ -49,7 +49,7 @@ export type RequestId = string | number;
 
 /** What `createTask` is asked for (the SDK's `CreateTaskOptions`). */
 export interface CreateTaskOptions {
-  /** Requested retention in ms; `null` or absent asks for unlimited. Clamped to [minTtl, maxTtl]. */
+  /** Requested retention in ms; `null` or absent asks for unlimited. Clamped to [minTtl, maxTtl]; out-of-range numbers are brought into range, not rejected. */
   ttl?: number | null;
   /** Requested poll interval in ms; absent takes `defaultPollInterval`. */
   pollInterval?: number;
@@ -75,7 +75,7 @@ export interface TaskStoreOptions {
   pageSize?: number;
   /** `pollInterval` of tasks created without one, in ms. Default 1000. */
   defaultPollInterval?: number;
-  /** Smallest ttl granted, in ms (a smaller request, 0 included, is raised to it). Default 1000. */
+  /** Smallest ttl granted, in ms (a smaller request, 0 included, is raised to it). Default 1: ttls are granted as asked. */
   minTtl?: number;
   /** Largest ttl granted, in ms (a larger request, or `null` = unlimited, is lowered to it). Default: no maximum. */
   maxTtl?: number | null;

@@ -17,6 +17,35 @@ pub fn session(value: Option<&str>) -> Result<Option<&str>, StoreError> {
     }
 }
 
+/// The largest duration a request is granted as asked, in ms: 2^53 - 1, the largest
+/// integer a JSON number carries exactly.
+pub const MAX_REQUESTED_MILLIS: u64 = 9_007_199_254_740_991;
+
+/// A duration a client asked for (`ttl`, `pollInterval`: a JSON number in a request), as the
+/// store reads it: a number out of range is brought into range, never rejected, since the
+/// request came from a peer and the task reports what was granted. Negative (or -∞) is read
+/// as 0, a fraction is rounded up to the next millisecond, and anything above
+/// [`MAX_REQUESTED_MILLIS`] (+∞ included) is lowered to it. Only NaN, which no JSON number
+/// is, is rejected.
+pub fn requested_millis(param: Param, value: f64) -> Result<u64, StoreError> {
+    if value.is_nan() {
+        return Err(StoreError::range_error(
+            param,
+            "NaN",
+            "must be a number of milliseconds",
+        ));
+    }
+    let ceiling = value.ceil();
+    Ok(if ceiling <= 0.0 {
+        0
+    } else if ceiling >= MAX_REQUESTED_MILLIS as f64 {
+        MAX_REQUESTED_MILLIS
+    } else {
+        // Exact: an integer in (0, 2^53 - 1) converts without loss.
+        ceiling as u64
+    })
+}
+
 /// The store's settings. Every field has a documented default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(
@@ -30,7 +59,9 @@ pub struct StoreConfig {
     /// `pollInterval` of tasks created without one, in ms. Default 1000 (as the SDK's store).
     pub default_poll_interval: u64,
     /// The shortest ttl granted, in ms: a smaller requested ttl (0 included) is raised to
-    /// it. Default 1000, so a task outlives its own creation long enough to be read.
+    /// it. Default 1, so every ttl a client asks for is granted as asked (as the TypeScript
+    /// SDK's store does) except 0 or less, which would make a task that is gone at its own
+    /// creation.
     pub min_ttl: u64,
     /// The longest ttl granted, in ms: a larger requested ttl, or a request for unlimited
     /// retention (`null`), is lowered to it. Default `None`: no maximum.
@@ -44,7 +75,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 /// Default [`StoreConfig::default_poll_interval`].
 pub const DEFAULT_POLL_INTERVAL: u64 = 1000;
 /// Default [`StoreConfig::min_ttl`].
-pub const DEFAULT_MIN_TTL: u64 = 1000;
+pub const DEFAULT_MIN_TTL: u64 = 1;
 
 impl Default for StoreConfig {
     fn default() -> Self {
@@ -96,7 +127,8 @@ mod tests {
     fn ttl_is_clamped_to_the_configured_bounds() {
         let c = StoreConfig::default();
         assert_eq!(c.grant_ttl(None), None);
-        assert_eq!(c.grant_ttl(Some(0)), Some(1000));
+        assert_eq!(c.grant_ttl(Some(0)), Some(1));
+        assert_eq!(c.grant_ttl(Some(50)), Some(50));
         assert_eq!(c.grant_ttl(Some(5000)), Some(5000));
         let c = StoreConfig {
             min_ttl: 0,
@@ -109,6 +141,22 @@ mod tests {
     }
 
     #[test]
+    fn requested_durations_are_brought_into_range_not_rejected() {
+        let read = |v: f64| requested_millis(Param::Named("ttl".into()), v);
+        assert_eq!(read(50.0), Ok(50));
+        assert_eq!(read(0.0), Ok(0));
+        assert_eq!(read(-5.0), Ok(0));
+        assert_eq!(read(f64::NEG_INFINITY), Ok(0));
+        assert_eq!(read(-0.5), Ok(0));
+        assert_eq!(read(0.2), Ok(1));
+        assert_eq!(read(1.5), Ok(2));
+        assert_eq!(read(2f64.powi(53)), Ok(MAX_REQUESTED_MILLIS));
+        assert_eq!(read(1e300), Ok(MAX_REQUESTED_MILLIS));
+        assert_eq!(read(f64::INFINITY), Ok(MAX_REQUESTED_MILLIS));
+        assert!(read(f64::NAN).is_err());
+    }
+
+    #[test]
     fn settings_are_validated() {
         assert!(StoreConfig::default().validate().is_ok());
         let bad = StoreConfig {
@@ -117,6 +165,7 @@ mod tests {
         };
         assert!(bad.validate().is_err());
         let bad = StoreConfig {
+            min_ttl: 100,
             max_ttl: Some(10),
             ..StoreConfig::default()
         };

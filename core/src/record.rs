@@ -230,7 +230,7 @@ mod tests {
         assert_eq!((r.task.created_at, r.task.last_updated_at), (T0, T0));
         assert_eq!(r.deadline, Some(T0 + 5000));
         assert_eq!(r.version, 1);
-        assert_eq!(record(Some(0), None).task.ttl, Some(1000));
+        assert_eq!(record(Some(0), None).task.ttl, Some(1));
         assert_eq!(record(None, None).deadline, None);
         let params = CreateParams::default();
         let id = TaskId::from_random_bytes([1; 16]);

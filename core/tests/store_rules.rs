@@ -1046,8 +1046,9 @@ fn ttl_clamped_to_min_and_max() {
     let mut fx = Fx::new();
     for (asked, granted) in [
         (None, None),
-        (Some(0), Some(1_000)),
-        (Some(999), Some(1_000)),
+        (Some(0), Some(1)),
+        (Some(1), Some(1)),
+        (Some(50), Some(50)),
         (Some(1_000), Some(1_000)),
         (Some(u64::MAX / 4), Some(u64::MAX / 4)),
     ] {
@@ -1104,7 +1105,7 @@ fn default_poll_interval_and_page_size() {
     let mut fx = Fx::new();
     assert_eq!(fx.store.config().page_size, 10);
     assert_eq!(fx.store.config().default_poll_interval, 1_000);
-    assert_eq!(fx.store.config().min_ttl, 1_000);
+    assert_eq!(fx.store.config().min_ttl, 1);
     assert_eq!(fx.store.config().max_ttl, None);
     assert_eq!(*fx.store.config(), StoreConfig::default());
     let id = fx.create(None, None, T0);

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::error::type_error;
 use crate::core::error::quote_input;
-use crate::core::StoreError;
+use crate::core::{Param, StoreError};
 pub use crate::numbers::{count, js_number, millis};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
@@ -114,6 +114,18 @@ pub fn opt_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError
         .as_f64()
         .ok_or_else(|| type_error(name, describe(value), "a number of milliseconds"))?;
     millis(name, n).map(Some)
+}
+
+/// An optional duration a client asked for (`undefined`/`null` = absent): any number is
+/// brought into range by the core's rule ([`crate::core::params::requested_millis`]).
+pub fn opt_requested_millis(name: &str, value: &JsValue) -> Result<Option<u64>, StoreError> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    let n = value
+        .as_f64()
+        .ok_or_else(|| type_error(name, describe(value), "a number of milliseconds"))?;
+    crate::core::params::requested_millis(Param::Named(name.into()), n).map(Some)
 }
 
 /// A plain options-like object: not null, not an array, not a function.

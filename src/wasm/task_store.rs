@@ -213,9 +213,10 @@ fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
 
 fn create_params(params: &JsValue) -> Result<CreateParams, StoreError> {
     object("taskParams", params)?;
-    let ttl = args::opt_millis("taskParams.ttl", &field("taskParams.ttl", params, "ttl")?)?;
+    let ttl = field("taskParams.ttl", params, "ttl")?;
+    let ttl = args::opt_requested_millis("taskParams.ttl", &ttl)?;
     let poll = field("taskParams.pollInterval", params, "pollInterval")?;
-    let poll_interval = args::opt_millis("taskParams.pollInterval", &poll)?;
+    let poll_interval = args::opt_requested_millis("taskParams.pollInterval", &poll)?;
     Ok(CreateParams { ttl, poll_interval })
 }
 
@@ -235,7 +236,7 @@ fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
 #[wasm_bindgen]
 impl InMemoryTaskStore {
     /// Makes an empty store. `options`: `pageSize` (default 10), `defaultPollInterval`
-    /// (default 1000 ms), `minTtl` (default 1000 ms), `maxTtl` (default none).
+    /// (default 1000 ms), `minTtl` (default 1 ms), `maxTtl` (default none).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions | undefined")] options: JsValue,

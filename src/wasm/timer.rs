@@ -45,10 +45,10 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Makes sure a timer fires by `deadline` (no-op if one already does). `callback` runs
-    /// when it fires. In Node the timer is `unref`'d, so task expiry never keeps the process
-    /// alive, unless `keep_alive` (someone awaits a wait's `timeout`, as with any
-    /// `setTimeout` they would have made themselves).
+    /// Makes sure a timer fires by `deadline` (no-op if one already does), or that none is
+    /// pending when there is no deadline. `callback` runs when it fires. In Node the timer is
+    /// `unref`'d, so task expiry never keeps the process alive, unless `keep_alive` (someone
+    /// awaits a wait's `timeout`, as with any `setTimeout` they would have made themselves).
     pub fn arm(
         &mut self,
         deadline: Option<Millis>,
@@ -56,7 +56,10 @@ impl Timer {
         callback: &Function,
         keep_alive: bool,
     ) {
-        let Some(deadline) = deadline else { return };
+        let Some(deadline) = deadline else {
+            self.cancel();
+            return;
+        };
         // A timer already due to fire by then will do; one overdue (its callback lost to
         // abandoned fake timers, say) is replaced.
         if self.keeps_alive == keep_alive

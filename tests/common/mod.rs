@@ -126,11 +126,13 @@ async fn terminal_status_is_final_with_sdk_wording() {
 async fn bad_arguments_reject_with_typed_errors_naming_the_parameter() {
     let st = store();
     let id = create(&st, "{}", NO).await;
+    let nan_ttl = Object::new();
+    Reflect::set(&nan_ttl, &s("ttl"), &JsValue::from(f64::NAN)).expect("set");
     let cases: Vec<(js_sys::Promise, &str, &str)> = vec![
         (st.get_task(JsValue::from(5), NO), "TypeError", "taskId"),
         (st.get_task(s(&id), s("")), "RangeError", "sessionId"),
         (
-            st.create_task(js(r#"{"ttl":-1}"#), JsValue::from(1), js("{}"), NO),
+            st.create_task(nan_ttl.into(), JsValue::from(1), js("{}"), NO),
             "RangeError",
             "ttl",
         ),

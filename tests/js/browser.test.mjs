@@ -78,7 +78,7 @@ test('browser: the package loads with no bundler and create/get/update/result/li
   assert.equal(r.bad.isError, true);
   assert.equal(r.bad.name, 'RangeError');
   assert.equal(r.bad.code, -32602);
-  assert.match(r.bad.message, /^Invalid taskParams\.ttl: -1/);
+  assert.match(r.bad.message, /^Invalid taskParams\.ttl: NaN/);
   assert.deepEqual(r.badResult, {
     name: 'RangeError',
     code: -32602,

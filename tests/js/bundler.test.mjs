@@ -186,7 +186,7 @@ test('bundler: a vite-built app imports the package by name, the wasm is emitted
   assert.equal(r.bad.isError, true);
   assert.equal(r.bad.name, 'RangeError');
   assert.equal(r.bad.code, -32602);
-  assert.match(r.bad.message, /^Invalid taskParams\.ttl: -1/);
+  assert.match(r.bad.message, /^Invalid taskParams\.ttl: NaN/);
   assert.equal(r.size, 3);
   assert.equal(r.queueCount, 0);
   assert.deepEqual(r.afterCleanup, [0, false]);
