@@ -244,7 +244,7 @@ export class InMemoryTaskStore {
   getTask(taskId: string, sessionId?: string): Promise<Task | null>;
   /** Stores the result of a non-terminal task and ends it as `status`, at once. The ttl clock restarts. */
   storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
-  /** The stored result: a frozen copy, equal to what was stored. */
+  /** The stored result as the wire would carry it: a fresh copy on every read, the caller's to change. */
   getTaskResult(taskId: string, sessionId?: string): Promise<JsonObject>;
   /** Moves a non-terminal task to `status` (a repeated non-terminal status is allowed). */
   updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;

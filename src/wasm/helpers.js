@@ -18,21 +18,39 @@ function fail(path, value, rule, kind) {
   return undefined;
 }
 
-function copyValue(value, path, freeze, ancestors) {
+const OMIT = Symbol('omit');
+
+/**
+ * The JSON value `value` (at `path`) stands for, copied, as `JSON.stringify` would carry it:
+ * `toJSON` is called (a `Date` becomes its ISO string), boxed primitives are unboxed,
+ * non-finite numbers become `null`, an object's own enumerable string keys are copied (of
+ * any class), and `undefined`, functions and symbols are left out of objects (`OMIT`) and
+ * become `null` in arrays. What JSON cannot carry at all (a bigint, a cycle) and nesting
+ * deeper than MAX_DEPTH fail with the path (`undefined`).
+ */
+function copyValue(value, key, path, ancestors) {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
+    reading = path;
+    const toJSON = value.toJSON;
+    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+  }
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value)
-        ? value
-        : fail(path, value, 'must be a finite number; JSON has no NaN or Infinity', 'range');
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return fail(path, value, 'expected a JSON value; JSON cannot carry a bigint', 'type');
     case 'object':
       break;
     default:
-      return fail(path, value, 'expected a JSON value (object, array, string, number, boolean or null)', 'type');
+      return OMIT;
   }
   if (value === null) return null;
+  if (value instanceof Number) return copyValue(Number(value), key, path, ancestors);
+  if (value instanceof String) return String(value);
+  if (value instanceof Boolean) return value.valueOf();
   if (ancestors.includes(value)) {
     return fail(path, value, 'expected a JSON value without cycles; it contains itself', 'type');
   }
@@ -43,39 +61,32 @@ function copyValue(value, path, freeze, ancestors) {
   reading = path;
   let out;
   if (Array.isArray(value)) {
-    out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      reading = `${path}[${i}]`;
-      const item = value[i];
-      if (item === undefined) {
-        return fail(`${path}[${i}]`, item, 'expected a JSON value; arrays cannot hold undefined', 'type');
-      }
-      const copy = copyValue(item, `${path}[${i}]`, freeze, ancestors);
+    const length = value.length;
+    out = new Array(length);
+    for (let i = 0; i < length; i++) {
+      const at = `${path}[${i}]`;
+      reading = at;
+      const copy = copyValue(value[i], String(i), at, ancestors);
       if (copy === undefined) return undefined;
-      out[i] = copy;
+      out[i] = copy === OMIT ? null : copy;
     }
   } else {
-    reading = path;
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== PLAIN && proto !== null) {
-      return fail(path, value, 'expected a plain object or array; class instances such as Date, Map or Uint8Array are not JSON', 'type');
-    }
     out = {};
-    for (const key of Object.keys(value)) {
-      reading = `${path}.${key}`;
-      const item = value[key];
-      if (item === undefined) continue;
-      const copy = copyValue(item, `${path}.${key}`, freeze, ancestors);
+    for (const name of Object.keys(value)) {
+      const at = `${path}.${name}`;
+      reading = at;
+      const copy = copyValue(value[name], name, at, ancestors);
       if (copy === undefined) return undefined;
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+      if (copy === OMIT) continue;
+      if (name === '__proto__') {
+        Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
       } else {
-        out[key] = copy;
+        out[name] = copy;
       }
     }
   }
   ancestors.pop();
-  return freeze ? Object.freeze(out) : out;
+  return out;
 }
 
 function messageOf(thrown) {
@@ -88,20 +99,45 @@ function messageOf(thrown) {
 }
 
 /**
- * A deep copy of a JSON object, frozen if `freeze`; `undefined` if `value` is not JSON or
- * reading it threw (a getter, a Proxy): see `jsonFailure`. Never throws.
+ * A deep copy of what `value` is in JSON (see `copyValue`); it must be a
+ * JSON object. `undefined` if it is not, if JSON cannot carry it, or if reading it threw (a
+ * getter, a Proxy): see `jsonFailure`. Never throws.
  */
-export function copyJson(value, name, freeze) {
+export function copyJson(value, name) {
   failure = null;
   reading = name;
   try {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const copy = copyValue(value, '', name, []);
+    if (copy === undefined) return undefined;
+    if (typeof copy !== 'object' || copy === null || Array.isArray(copy)) {
       return fail(name, value, 'expected a JSON object', 'type');
     }
-    return copyValue(value, name, freeze, []);
+    return copy;
   } catch (thrown) {
     return fail(reading, undefined, `expected a readable value; reading it threw: ${messageOf(thrown)}`, 'read');
   }
+}
+
+/**
+ * A deep copy of a JSON value the store already holds (checked when stored), for a caller
+ * to own: a stored result is handed out as a fresh copy on every read.
+ */
+export function cloneJson(value) {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    return out;
+  }
+  const out = {};
+  for (const name of Object.keys(value)) {
+    if (name === '__proto__') {
+      Object.defineProperty(out, name, { value: cloneJson(value[name]), enumerable: true, writable: true, configurable: true });
+    } else {
+      out[name] = cloneJson(value[name]);
+    }
+  }
+  return out;
 }
 
 /** Why the last `copyJson` returned `undefined`. */

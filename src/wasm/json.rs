@@ -1,13 +1,13 @@
-//! JSON values handed to the store (results, queued messages): checked and copied.
+//! JSON values handed to the store (results, queued messages): copied as the wire would
+//! carry them.
 //!
-//! The store keeps its own deep copy, so a caller mutating its object later changes nothing.
-//! Results are frozen (every reader gets the same object, which nobody can change); queued
-//! messages are not (each is handed to exactly one reader, who then owns it). Only what JSON carries
-//! faithfully is accepted: plain objects, arrays, strings, finite numbers, booleans and
-//! `null`. An object property whose value is `undefined` is left out, as `JSON.stringify`
-//! does; anything else JSON would drop or change (`undefined` elsewhere, functions,
-//! symbols, bigints, non-finite numbers, class instances such as `Date`, cycles) is
-//! rejected with the path to it.
+//! The store keeps its own deep copy of what `JSON.stringify` would send (`toJSON` called,
+//! so a `Date` becomes its ISO string; `undefined`, functions and symbols left out of
+//! objects and `null` in arrays; non-finite numbers `null`; any object's own enumerable
+//! keys), so a caller mutating its object later changes nothing and a reader sees what a
+//! client over the wire would. What JSON cannot carry (a bigint, a cycle), nesting deeper
+//! than 64 and a value whose reading throws are rejected with the path to them. Readers get
+//! copies they own ([`owned_copy`]).
 
 use wasm_bindgen::prelude::*;
 
@@ -18,9 +18,12 @@ use crate::core::{ErrorKind, Param, StoreError};
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = copyJson)]
-    fn copy_json(value: &JsValue, name: &str, freeze: bool) -> Result<JsValue, JsValue>;
+    fn copy_json(value: &JsValue, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = jsonFailure)]
     fn json_failure() -> Option<CopyFailure>;
+    /// A deep copy of a JSON value the store holds, for a reader to own.
+    #[wasm_bindgen(js_name = cloneJson)]
+    pub fn owned_copy(value: &JsValue) -> JsValue;
 
     /// Why a copy failed: where, what value, which rule.
     type CopyFailure;
@@ -41,20 +44,11 @@ extern "C" {
     fn unreadable(this: &CopyFailure) -> bool;
 }
 
-/// Whether a copy is frozen.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Freeze {
-    /// `Object.freeze` every object and array of the copy.
-    Yes,
-    /// Leave the copy mutable.
-    No,
-}
-
-/// Checks `value` is a JSON object and returns a deep copy. `name` names it in errors
-/// (`result`, `message`). The walk runs in JS (`helpers.js`): one boundary crossing per
-/// call instead of several per property.
-pub fn object_copy(name: &str, value: &JsValue, freeze: Freeze) -> Result<JsValue, StoreError> {
-    match copy_json(value, name, freeze == Freeze::Yes) {
+/// The deep copy of what `value` is in JSON, which must be an object. `name` names it in
+/// errors (`result`, `message`). The walk runs in JS (`helpers.js`): one boundary crossing
+/// per call instead of several per property.
+pub fn object_copy(name: &str, value: &JsValue) -> Result<JsValue, StoreError> {
+    match copy_json(value, name) {
         Ok(copy) if !copy.is_undefined() => Ok(copy),
         Ok(_) => Err(failure()),
         Err(thrown) => Err(type_error(

@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{self, count, describe, field};
 use super::error::{busy, range_error, settle, throw_on_err, type_error};
-use super::json::{object_copy, Freeze};
+use super::json::object_copy;
 use super::state::{with_state, Inner, Store};
 use crate::core::TaskRef;
 use crate::core::{MessageQueues, StoreError};
@@ -38,7 +38,7 @@ const MESSAGE_TYPES: [&str; 4] = ["request", "notification", "response", "error"
 /// Copies a `QueuedMessage` (`{ type, message, timestamp }`) and checks the copy, so what
 /// was checked is what is kept (a getter cannot answer differently the second time).
 fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
-    let copy = object_copy("message", value, Freeze::No)?;
+    let copy = object_copy("message", value)?;
     let kind = field("message.type", &copy, "type")?;
     if !kind
         .as_string()

@@ -23,7 +23,7 @@ use super::events::{
     abort_reason, deliver, end_watch, make_watch, on_abort, set_watch_off, signal_state,
     unsubscriber, Target, Until, Waiter,
 };
-use super::json::{object_copy, Freeze};
+use super::json::{object_copy, owned_copy};
 use super::queue::InMemoryTaskMessageQueue;
 use super::state::{with_state, Inner, Store};
 use super::task_view::{resolve_copy, resolve_page, shallow_copy};
@@ -351,7 +351,7 @@ impl InMemoryTaskStore {
         session_id: JsValue,
     ) -> Promise {
         let outcome = outcome_arg(&status);
-        let copy = object_copy("result", &result, Freeze::Yes);
+        let copy = object_copy("result", &result);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let outcome = outcome?;
@@ -364,7 +364,7 @@ impl InMemoryTaskStore {
         }))
     }
 
-    /// The stored result of a task (a frozen copy of what was stored).
+    /// The stored result of a task: a copy the caller owns of what was stored.
     #[wasm_bindgen(js_name = getTaskResult, unchecked_return_type = "Promise<JsonObject>")]
     pub fn get_task_result(
         &self,
@@ -379,7 +379,7 @@ impl InMemoryTaskStore {
             inner
                 .store
                 .result(id, inner.sessions.name(session), t)
-                .cloned()
+                .map(owned_copy)
         }))
     }
 

@@ -180,12 +180,8 @@ test('bad messages are rejected (-32602, parameter named) and enqueue nothing', 
     ['timestamp Infinity', { ...good, timestamp: Infinity }, [T, R], 'message.timestamp'],
     ['timestamp string', { ...good, timestamp: '1700000000000' }, T, 'message.timestamp'],
     ['timestamp Date', { ...good, timestamp: new Date() }, T, 'message.timestamp'],
-    ['payload function', { ...good, message: { ...good.message, f: () => 1 } }, T, 'message.message.f'],
     ['payload bigint', { ...good, message: { ...good.message, id: 1n } }, T, 'message.message.id'],
-    ['payload NaN', { ...good, message: { ...good.message, params: { p: [NaN] } } }, R, 'message.message.params.p[0]'],
     ['payload cycle', { ...good, message: cyc }, T, 'message.message.self'],
-    ['payload Date', { ...good, message: { ...good.message, at: new Date() } }, T, 'message.message.at'],
-    ['payload symbol', { ...good, message: { ...good.message, s: Symbol('x') } }, T, 'message.message.s'],
     ['payload getter throws', { ...good, message: { get jsonrpc() { throw new Error('boom'); } } }, T, 'message.message'],
   ];
   for (const [name, bad, cls, param] of rows) {
