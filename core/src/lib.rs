@@ -29,6 +29,7 @@ pub mod store;
 pub mod task;
 pub mod time;
 
+pub use cursor::CursorKey;
 pub use error::{ErrorKind, Param, StoreError, INTERNAL_ERROR, INVALID_PARAMS};
 pub use event::{ChangeKind, RemovalReason, TaskEvent};
 pub use params::StoreConfig;

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use super::task::IdHashBuilder;
 use super::{
-    cursor, is_live_at, params, ChangeKind, Fifo, Millis, Outcome, RemovalReason, StoreConfig,
-    StoreError, Task, TaskEvent, TaskId, TaskRecord, TaskStatus,
+    cursor, cursor::CursorKey, is_live_at, params, ChangeKind, Fifo, Millis, Outcome,
+    RemovalReason, StoreConfig, StoreError, Task, TaskEvent, TaskId, TaskRecord, TaskStatus,
 };
 
 /// A reference to a stored task, valid until that task is removed.
@@ -198,6 +198,8 @@ pub struct TaskStore<R, M = (), X = ()> {
     deadlines: BTreeMap<(Millis, u64), u32>,
     sessions: Sessions,
     next_seq: u64,
+    /// The secret listing cursors are enciphered and tagged with.
+    cursor_key: CursorKey,
     /// Tasks whose queue holds messages.
     queued: usize,
     events: Option<Vec<TaskEvent>>,
@@ -216,6 +218,7 @@ impl<R, M, X> Default for TaskStore<R, M, X> {
             deadlines: BTreeMap::new(),
             sessions: Sessions::default(),
             next_seq: 0,
+            cursor_key: CursorKey::default(),
             queued: 0,
             events: None,
             no_events: Vec::new(),
@@ -224,13 +227,31 @@ impl<R, M, X> Default for TaskStore<R, M, X> {
 }
 
 impl<R, M, X: Default> TaskStore<R, M, X> {
-    /// An empty store with these settings.
+    /// An empty store with these settings, whose cursors are keyed with a random secret
+    /// (feature `random`; without it, or if the random source fails, a fixed key: cursors
+    /// are still bound to their session, but a session could tell their order).
     pub fn new(config: StoreConfig) -> Result<Self, StoreError> {
         config.validate()?;
+        #[cfg(feature = "random")]
+        let cursor_key = CursorKey::random().unwrap_or_default();
+        #[cfg(not(feature = "random"))]
+        let cursor_key = CursorKey::default();
         Ok(TaskStore {
             config,
+            cursor_key,
             ..TaskStore::default()
         })
+    }
+
+    /// The secret this store's listing cursors are keyed with.
+    pub fn cursor_key(&self) -> CursorKey {
+        self.cursor_key
+    }
+
+    /// Keys cursors with `key` (a restored snapshot's, or one shared by processes); cursors
+    /// issued under another key become invalid.
+    pub fn set_cursor_key(&mut self, key: CursorKey) {
+        self.cursor_key = key;
     }
 
     /// The settings.
@@ -443,7 +464,7 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
     }
 
     /// One page of the tasks the caller may see, in creation order, after `cursor`
-    /// ([`cursor::resolve`]).
+    /// ([`CursorKey::resolve`]).
     pub fn list(
         &mut self,
         cursor: Option<&str>,
@@ -458,10 +479,13 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         };
         let after = match cursor {
             None => None,
-            Some(text) => Some(cursor::resolve(text, self.next_seq, |id| {
-                let handle = self.find(TaskRef::Id(id), session)?;
-                Some(handle.seq)
-            })?),
+            Some(text) => Some(
+                self.cursor_key
+                    .resolve(text, session, self.next_seq, |id| {
+                        let handle = self.find(TaskRef::Id(id), session)?;
+                        Some(handle.seq)
+                    })?,
+            ),
         };
         let start = cursor::start_after(after);
         let want = self.config.page_size + 1;
@@ -478,7 +502,9 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         let more = items.len() > self.config.page_size;
         items.truncate(self.config.page_size);
         let next_cursor = if more {
-            items.last().map(|&(seq, _)| cursor::encode(seq))
+            items
+                .last()
+                .map(|&(seq, _)| self.cursor_key.encode(seq, session))
         } else {
             None
         };
@@ -539,10 +565,12 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         let config = self.config.clone();
         let events = self.events.take();
         let next_seq = self.next_seq;
+        let cursor_key = self.cursor_key;
         *self = TaskStore {
             config,
             events,
             next_seq,
+            cursor_key,
             ..TaskStore::default()
         };
     }

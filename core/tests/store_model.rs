@@ -168,6 +168,8 @@ struct Naive {
     config: StoreConfig,
     records: Vec<(TaskRecord, Option<String>)>,
     next_seq: u64,
+    /// The store's cursor secret (a setting shared with it, not a rule).
+    cursor_key: CursorKey,
 }
 
 impl Naive {
@@ -265,10 +267,13 @@ impl Naive {
         self.expire(now);
         let after = match cursor_text {
             None => None,
-            Some(text) => Some(cursor::resolve(text, self.next_seq, |id| {
-                let i = self.find(id, session, now)?;
-                Some(self.records[i].0.seq)
-            })?),
+            Some(text) => Some(
+                self.cursor_key
+                    .resolve(text, session, self.next_seq, |id| {
+                        let i = self.find(id, session, now)?;
+                        Some(self.records[i].0.seq)
+                    })?,
+            ),
         };
         let start = cursor::start_after(after);
         let visible: Vec<&TaskRecord> = self
@@ -280,7 +285,7 @@ impl Naive {
         let size = self.config.page_size;
         let page: Vec<&TaskRecord> = visible.iter().take(size).copied().collect();
         let next = (visible.len() > size)
-            .then(|| page.last().map(|r| cursor::encode(r.seq)))
+            .then(|| page.last().map(|r| self.cursor_key.encode(r.seq, session)))
             .flatten();
         Ok((page.iter().map(|r| r.task.task_id).collect(), next))
     }
@@ -300,8 +305,11 @@ struct Run {
     next_id: u128,
     /// Every id ever created, live or not.
     known: Vec<TaskId>,
-    /// Cursors the store handed out, with the position (seq) the model expects behind them.
-    cursors: Vec<(String, u64)>,
+    /// Cursors the store handed out, with the position (seq) the model expects behind them
+    /// and the session they were handed to.
+    cursors: Vec<(String, u64, Option<usize>)>,
+    /// The store's cursor secret.
+    cursor_key: CursorKey,
 }
 
 macro_rules! check {
@@ -323,16 +331,19 @@ macro_rules! check_eq {
 
 impl Run {
     fn new(seed: u64, config: StoreConfig) -> Run {
+        let store = TaskStore::new(config.clone()).unwrap();
+        let cursor_key = store.cursor_key();
         Run {
             seed,
             op: 0,
             log: Vec::new(),
             rng: Rng(seed),
-            store: TaskStore::new(config.clone()).unwrap(),
+            store,
             naive: Naive {
                 config: config.clone(),
                 records: Vec::new(),
                 next_seq: 0,
+                cursor_key,
             },
             model: Model {
                 config,
@@ -343,6 +354,7 @@ impl Run {
             next_id: 0,
             known: Vec::new(),
             cursors: Vec::new(),
+            cursor_key,
         }
     }
 
@@ -647,7 +659,15 @@ impl Run {
             0..=59 => None,
             60..=74 if !self.cursors.is_empty() => Some(self.rng.pick(&self.cursors).0.clone()),
             75..=89 if !self.known.is_empty() => Some(self.rng.pick(&self.known).to_string()),
-            90..=94 => Some(cursor::encode(self.rng.below(self.model.next_seq + 3))),
+            90..=94 => {
+                let seq = self.rng.below(self.model.next_seq + 3);
+                // Handed to this session, or (sometimes) to another one.
+                let to = match self.rng.below(4) {
+                    0 => self.session(),
+                    _ => session,
+                };
+                Some(self.cursor_key.encode(seq, to.map(|s| SESSIONS[s])))
+            }
             _ => Some(self.rng.pick(&["", "garbage", "cFF", "c01"]).to_string()),
         };
         self.log.push(format!(
@@ -663,9 +683,13 @@ impl Run {
         let after: Result<Option<u64>, Kind> = match &start {
             None => Ok(None),
             Some(c) => {
-                if let Some(&(_, seq)) = self.cursors.iter().find(|(text, _)| text == c) {
+                let known = self
+                    .cursors
+                    .iter()
+                    .find(|(text, _, to)| text == c && *to == session);
+                if let Some(&(_, seq, _)) = known {
                     Ok(Some(seq))
-                } else if let Some(seq) = cursor::decode(c) {
+                } else if let Some(seq) = self.cursor_key.decode(c, session.map(|s| SESSIONS[s])) {
                     if seq < self.model.next_seq {
                         Ok(Some(seq))
                     } else {
@@ -775,8 +799,8 @@ impl Run {
                         Some(t) => t.seq,
                         None => self.fail("listed task unknown to the model".into()),
                     };
-                    if !self.cursors.iter().any(|(text, _)| *text == c) {
-                        self.cursors.push((c.clone(), seq));
+                    if !self.cursors.iter().any(|(text, _, _)| *text == c) {
+                        self.cursors.push((c.clone(), seq, session));
                     }
                     cursor_text = Some(c);
                 }

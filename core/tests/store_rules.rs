@@ -776,11 +776,35 @@ fn cursor_survives_deletion_of_its_task() {
         fx.page(Some(&c1), None, T0 + 3_000).unwrap(),
         (ids[20..].to_vec(), None)
     );
-    // A cursor handed to one session works for another (it names a position, nothing more).
+}
+
+#[test]
+fn cursor_is_bound_to_the_session_it_was_handed_to_and_reveals_no_count() {
+    let small = StoreConfig {
+        page_size: 2,
+        ..StoreConfig::default()
+    };
+    let mut fx = Fx::with(small);
+    for i in 0..3 {
+        fx.create(None, Some("a"), T0 + i);
+    }
+    let (_, cursor) = fx.page(None, Some("a"), T0 + 5).unwrap();
+    let cursor = cursor.unwrap();
+    for other in [Some("b"), None] {
+        let err = fx.page(Some(&cursor), other, T0 + 5).unwrap_err();
+        assert!(matches!(err, StoreError::InvalidCursor { .. }), "{other:?}");
+    }
     assert_eq!(
-        fx.page(Some(&c2), Some("x"), T0 + 3_000).unwrap(),
-        (ids[20..].to_vec(), None)
+        fx.page(Some(&cursor), Some("a"), T0 + 5).unwrap().0.len(),
+        1
     );
+    // Opaque: 24 hex digits, the position enciphered under the store's key and the session.
+    assert_eq!(cursor.len(), 24);
+    assert!(cursor.bytes().all(|b| b.is_ascii_hexdigit()));
+    let key = fx.store.cursor_key();
+    assert_eq!(key.decode(&cursor, Some("a")), Some(1));
+    assert_eq!(key.decode(&cursor, Some("b")), None);
+    assert_ne!(key.encode(1, Some("b")), cursor);
 }
 
 #[test]
@@ -814,7 +838,9 @@ fn malformed_cursor_rejected_with_invalid_params() {
     let gone = fx.create(Some(1_000), None, T0);
     let ids: Vec<String> = (0..3).map(|i| fx.create(None, None, T0 + i)).collect();
     let now = T0 + 5_000; // `gone` has expired
-    let too_far = cursor::encode(4); // seqs 0..=3 were handed out
+    let key = fx.store.cursor_key();
+    let too_far = key.encode(4, None); // seqs 0..=3 were handed out
+    let foreign = key.encode(1, Some("other")); // a valid position, another session's
     let upper = ids[0].to_uppercase();
     for bad in [
         "garbage",
@@ -827,6 +853,7 @@ fn malformed_cursor_rejected_with_invalid_params() {
         upper.as_str(),
         gone.as_str(),
         too_far.as_str(),
+        foreign.as_str(),
         "c10000000000000000",
     ] {
         let err = fx.page(Some(bad), None, now).unwrap_err();
@@ -840,10 +867,13 @@ fn malformed_cursor_rejected_with_invalid_params() {
     }
     // The last handed-out position is a valid cursor (nothing after it).
     assert_eq!(
-        fx.page(Some(&cursor::encode(3)), None, now).unwrap(),
+        fx.page(Some(&key.encode(3, None)), None, now).unwrap(),
         (vec![], None)
     );
-    assert_eq!(fx.page(Some(&cursor::encode(0)), None, now).unwrap().0, ids);
+    assert_eq!(
+        fx.page(Some(&key.encode(0, None)), None, now).unwrap().0,
+        ids
+    );
 }
 
 #[test]
@@ -904,7 +934,8 @@ fn rejected_call_changes_nothing() {
         .unwrap_err();
     assert_eq!(err.code(), INTERNAL_ERROR);
     assert!(
-        s.list(Some(&cursor::encode(2)), None, now).is_err(),
+        s.list(Some(&s.cursor_key().encode(2, None)), None, now)
+            .is_err(),
         "seq 2 was never handed out"
     );
     assert_eq!(s.len(), 2);

@@ -616,7 +616,7 @@ test('listTasks: default page size 10, nextCursor present iff more tasks follow'
   for (let i = 0; i < 10; i++) await store.createTask({}, i, REQ);
   page = await store.listTasks();
   assert.equal(page.tasks.length, 10);
-  assert.match(page.nextCursor, /^c[0-9a-f]+$/);
+  assert.match(page.nextCursor, /^[0-9a-f]{24}$/);
   const second = await store.listTasks(page.nextCursor);
   assert.equal(second.tasks.length, 10);
   assert.equal('nextCursor' in second, false, 'exactly two full pages: no nextCursor on the second');
@@ -627,6 +627,25 @@ test('listTasks: default page size 10, nextCursor present iff more tasks follow'
   const last = await store.listTasks(again.nextCursor);
   assert.deepEqual(Object.keys(last), ['tasks']);
   assert.equal(last.tasks.length, 1);
+});
+
+test('listTasks: a cursor is bound to the session it was handed to and reveals nothing of other sessions', async (t) => {
+  const store = makeStore(t, { pageSize: 2 });
+  for (let i = 0; i < 3; i++) await store.createTask({}, i, REQ, 'A');
+  const { nextCursor } = await store.listTasks(undefined, 'A');
+  for (const other of ['B', undefined]) {
+    await rejectsWith(() => store.listTasks(nextCursor, other), { cls: Error, code: -32602, startsWith: `Invalid cursor: ${nextCursor}` });
+  }
+  assert.equal((await store.listTasks(nextCursor, 'A')).tasks.length, 1);
+  // B's cursors look the same whether or not A created 50 tasks in between.
+  const quiet = makeStore(t, { pageSize: 1 });
+  const busy = makeStore(t, { pageSize: 1 });
+  for (const s of [quiet, busy]) await s.createTask({}, 1, REQ, 'B');
+  for (let i = 0; i < 50; i++) await busy.createTask({}, i, REQ, 'A');
+  for (const s of [quiet, busy]) await s.createTask({}, 2, REQ, 'B');
+  const cursors = await Promise.all([quiet, busy].map(async (s) => (await s.listTasks(undefined, 'B')).nextCursor));
+  for (const c of cursors) assert.match(c, /^[0-9a-f]{24}$/);
+  assert.notEqual(cursors[0], cursors[1], 'each store has its own key');
 });
 
 test('listTasks: over 31 tasks in 2 sessions + unowned, every visible task exactly once, in creation order', async (t) => {
