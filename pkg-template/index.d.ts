@@ -79,6 +79,14 @@ export interface TaskStoreOptions {
   minTtl?: number;
   /** Largest ttl granted, in ms (a larger request, or `null` = unlimited, is lowered to it). Default: no maximum. */
   maxTtl?: number | null;
+  /** Most tasks held at once; one more `createTask` rejects (-32603). Default 1,000,000; `Infinity`: no limit. */
+  maxTasks?: number;
+  /** Most tasks one session owns at once (unowned tasks count only toward `maxTasks`). Default 100,000. */
+  maxTasksPerSession?: number;
+  /** Largest result stored, as the length of its JSON text; a larger one rejects (-32603). Default 64 MiB. */
+  maxResultBytes?: number;
+  /** Most messages a task's queue in `messageQueue()` holds when `enqueue` gives no smaller `maxSize`. Default 10,000. */
+  maxQueueSize?: number;
   /**
    * Where an error thrown (or a Promise rejected) by an `onStatusChange` listener goes. Default: `console.error`.
    * It never reaches the store call that caused the event, nor the other listeners.

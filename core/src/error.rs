@@ -38,6 +38,14 @@ pub enum Param {
     MinTtl,
     /// [`crate::StoreConfig::max_ttl`].
     MaxTtl,
+    /// [`crate::StoreConfig::max_tasks`].
+    MaxTasks,
+    /// [`crate::StoreConfig::max_tasks_per_session`].
+    MaxTasksPerSession,
+    /// [`crate::StoreConfig::max_result_bytes`].
+    MaxResultBytes,
+    /// [`crate::StoreConfig::max_queue_size`].
+    MaxQueueSize,
     /// A parameter only a binding knows (a path into a JS argument, say), by the name the
     /// binding gives it.
     Named(String),
@@ -51,6 +59,10 @@ impl Param {
             Param::PageSize => "page_size",
             Param::MinTtl => "min_ttl",
             Param::MaxTtl => "max_ttl",
+            Param::MaxTasks => "max_tasks",
+            Param::MaxTasksPerSession => "max_tasks_per_session",
+            Param::MaxResultBytes => "max_result_bytes",
+            Param::MaxQueueSize => "max_queue_size",
             Param::Named(name) => name,
         }
     }
@@ -119,6 +131,16 @@ pub enum StoreError {
         /// The caller's maximum.
         max: u64,
     },
+    /// One of the store's limits would be passed; nothing was changed.
+    LimitReached {
+        /// The setting: [`Param::MaxTasks`], [`Param::MaxTasksPerSession`] or
+        /// [`Param::MaxResultBytes`].
+        limit: Param,
+        /// Its value.
+        max: u64,
+        /// What the call would have made it (tasks held, result size).
+        actual: u64,
+    },
     /// A failure of the store itself (the random source failed, a re-entrant call).
     Internal {
         /// What went wrong.
@@ -140,11 +162,13 @@ pub fn quote_input(text: &str) -> String {
 }
 
 impl StoreError {
-    /// The JSON-RPC code: -32603 for [`StoreError::Internal`] and [`StoreError::QueueFull`]
-    /// (the server's own limits), -32602 for everything else.
+    /// The JSON-RPC code: -32603 for [`StoreError::Internal`], [`StoreError::QueueFull`] and
+    /// [`StoreError::LimitReached`] (the server's own limits), -32602 for everything else.
     pub fn code(&self) -> i32 {
         match self {
-            StoreError::Internal { .. } | StoreError::QueueFull { .. } => INTERNAL_ERROR,
+            StoreError::Internal { .. }
+            | StoreError::QueueFull { .. }
+            | StoreError::LimitReached { .. } => INTERNAL_ERROR,
             _ => INVALID_PARAMS,
         }
     }
@@ -198,6 +222,9 @@ impl StoreError {
             StoreError::InvalidParam {
                 param, value, rule, ..
             } => format!("Invalid {}: {value} ({rule})", name(param)),
+            StoreError::LimitReached { limit, max, actual } => {
+                limit_message(&name(limit), limit, *max, *actual)
+            }
             other => other.to_string(),
         }
     }
@@ -244,8 +271,29 @@ impl fmt::Display for StoreError {
                 "Task message queue overflow: queue size ({size}) exceeds maximum ({max}); \
                  nothing was enqueued"
             ),
+            StoreError::LimitReached { limit, max, actual } => {
+                f.write_str(&limit_message(limit.rust_name(), limit, *max, *actual))
+            }
             StoreError::Internal { message } => write!(f, "Internal error: {message}"),
         }
+    }
+}
+
+/// The message of a limit reached, with the setting under the caller's name for it.
+fn limit_message(name: &str, limit: &Param, max: u64, actual: u64) -> String {
+    match limit {
+        Param::MaxResultBytes => format!(
+            "Result too large: about {actual} bytes of JSON, over the store's limit of {max} \
+             ({name}); nothing was stored"
+        ),
+        Param::MaxTasksPerSession => format!(
+            "Task limit reached: this session already holds {max} tasks ({name}); no task \
+             was created"
+        ),
+        _ => format!(
+            "Task limit reached: the store already holds {max} tasks ({name}); no task was \
+             created"
+        ),
     }
 }
 

@@ -51,7 +51,7 @@ pub fn requested_millis(param: Param, value: f64) -> Result<u64, StoreError> {
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(rename_all = "camelCase", deny_unknown_fields, default)
 )]
 pub struct StoreConfig {
     /// Tasks per listing page. Default 10 (as the SDK's store); 1 to 1000.
@@ -66,6 +66,18 @@ pub struct StoreConfig {
     /// The longest ttl granted, in ms: a larger requested ttl, or a request for unlimited
     /// retention (`null`), is lowered to it. Default `None`: no maximum.
     pub max_ttl: Option<u64>,
+    /// The most tasks the store holds at once; creating one more is refused (-32603).
+    /// Default 1,000,000. `u64::MAX`: no limit.
+    pub max_tasks: u64,
+    /// The most tasks one session owns at once (the spec's "limit concurrent tasks per
+    /// requestor"); unowned tasks count only toward `max_tasks`. Default 100,000.
+    pub max_tasks_per_session: u64,
+    /// The largest result stored, measured as its JSON text (about a byte per character);
+    /// a larger one is refused and the task is left as it was. Default 64 MiB.
+    pub max_result_bytes: u64,
+    /// The most messages a task's queue holds when the caller gives no smaller `maxSize`.
+    /// Default 10,000.
+    pub max_queue_size: u64,
 }
 
 /// Default [`StoreConfig::page_size`].
@@ -76,6 +88,14 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 pub const DEFAULT_POLL_INTERVAL: u64 = 1000;
 /// Default [`StoreConfig::min_ttl`].
 pub const DEFAULT_MIN_TTL: u64 = 1;
+/// Default [`StoreConfig::max_tasks`].
+pub const DEFAULT_MAX_TASKS: u64 = 1_000_000;
+/// Default [`StoreConfig::max_tasks_per_session`].
+pub const DEFAULT_MAX_TASKS_PER_SESSION: u64 = 100_000;
+/// Default [`StoreConfig::max_result_bytes`].
+pub const DEFAULT_MAX_RESULT_BYTES: u64 = 64 * 1024 * 1024;
+/// Default [`StoreConfig::max_queue_size`].
+pub const DEFAULT_MAX_QUEUE_SIZE: u64 = 10_000;
 
 impl Default for StoreConfig {
     fn default() -> Self {
@@ -84,6 +104,10 @@ impl Default for StoreConfig {
             default_poll_interval: DEFAULT_POLL_INTERVAL,
             min_ttl: DEFAULT_MIN_TTL,
             max_ttl: None,
+            max_tasks: DEFAULT_MAX_TASKS,
+            max_tasks_per_session: DEFAULT_MAX_TASKS_PER_SESSION,
+            max_result_bytes: DEFAULT_MAX_RESULT_BYTES,
+            max_queue_size: DEFAULT_MAX_QUEUE_SIZE,
         }
     }
 }
@@ -108,6 +132,23 @@ impl StoreConfig {
             }
         }
         Ok(())
+    }
+
+    /// Checks a result of about `bytes` bytes of JSON may be stored.
+    pub fn check_result_bytes(&self, bytes: u64) -> Result<(), StoreError> {
+        if bytes > self.max_result_bytes {
+            return Err(StoreError::LimitReached {
+                limit: Param::MaxResultBytes,
+                max: self.max_result_bytes,
+                actual: bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// The most messages a queue may hold for a caller asking for `max_size`.
+    pub fn queue_limit(&self, max_size: Option<u64>) -> u64 {
+        max_size.map_or(self.max_queue_size, |m| m.min(self.max_queue_size))
     }
 
     /// The ttl granted for a requested one (`None` = unlimited).

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::task::IdHashBuilder;
 use super::{
-    cursor, cursor::CursorKey, is_live_at, params, ChangeKind, Fifo, Millis, Outcome,
+    cursor, cursor::CursorKey, error::Param, is_live_at, params, ChangeKind, Fifo, Millis, Outcome,
     RemovalReason, StoreConfig, StoreError, Task, TaskEvent, TaskId, TaskRecord, TaskStatus,
 };
 
@@ -156,6 +156,11 @@ impl Sessions {
         self.by_name
             .insert(shared.clone(), (self.next, Cell::new(1)));
         (self.next, shared)
+    }
+
+    /// How many live tasks `name` owns.
+    fn count(&self, name: &str) -> usize {
+        self.by_name.get(name).map_or(0, |(_, count)| count.get())
     }
 
     /// Counts one task less for `name`, forgetting it at none; returns its key.
@@ -339,6 +344,7 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         if self.ids.contains_key(&id) {
             return Err(StoreError::internal(format!("task id {id} already exists")));
         }
+        self.check_room(session)?;
         let (owner_key, owner) = match session {
             Some(name) => {
                 let (key, shared) = self.sessions.acquire(name);
@@ -575,9 +581,31 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         };
     }
 
+    /// Whether one more task may be created for `session` (`max_tasks`,
+    /// `max_tasks_per_session`).
+    fn check_room(&self, session: Option<&str>) -> Result<(), StoreError> {
+        let held = self.ids.len() as u64;
+        if held >= self.config.max_tasks {
+            return Err(StoreError::LimitReached {
+                limit: Param::MaxTasks,
+                max: self.config.max_tasks,
+                actual: held + 1,
+            });
+        }
+        let owned = session.map_or(0, |name| self.sessions.count(name)) as u64;
+        if session.is_some() && owned >= self.config.max_tasks_per_session {
+            return Err(StoreError::LimitReached {
+                limit: Param::MaxTasksPerSession,
+                max: self.config.max_tasks_per_session,
+                actual: owned + 1,
+            });
+        }
+        Ok(())
+    }
+
     /// Appends `message` to the queue of task `id`, which the caller must be able to see
-    /// (else "not found"). With `max_size`, a queue already holding that many messages
-    /// rejects it (and nothing is enqueued).
+    /// (else "not found"). A queue already holding `max_size` messages (at most the
+    /// store's `max_queue_size`) rejects it, and nothing is enqueued.
     pub fn enqueue<'a>(
         &mut self,
         id: impl Into<TaskRef<'a>>,
@@ -587,9 +615,10 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         now: Millis,
     ) -> Result<(), StoreError> {
         let handle = self.find_or_err(id.into(), session, now)?;
+        let limit = self.config.queue_limit(max_size);
         let stored = self.stored_mut(handle).ok_or_else(dangling)?;
         let queue = stored.queue.get_or_insert_with(Box::default);
-        let pushed = queue.push(message, max_size);
+        let pushed = queue.push(message, Some(limit));
         if queue.len() == 1 && pushed.is_ok() {
             self.queued += 1;
         } else if queue.is_empty() {

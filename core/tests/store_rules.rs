@@ -1650,3 +1650,56 @@ fn a_store_can_move_between_threads() {
     let len = std::thread::spawn(move || store.len()).join().unwrap();
     assert_eq!(len, 1);
 }
+
+#[test]
+fn limits_refuse_with_internal_error_and_change_nothing() {
+    let mut fx = Fx::with(StoreConfig {
+        max_tasks: 3,
+        max_tasks_per_session: 2,
+        max_result_bytes: 100,
+        max_queue_size: 2,
+        ..StoreConfig::default()
+    });
+    let a1 = fx.create(Some(1_000), Some("a"), T0);
+    fx.create(None, Some("a"), T0);
+    let try_create = |fx: &mut Fx, session: Option<&str>, now: Millis| {
+        let id = fx.next_id();
+        fx.store.create(id, CreateParams::default(), session, now)
+    };
+    // Session "a" is full; "b" and unowned still fit under max_tasks.
+    let err = try_create(&mut fx, Some("a"), T0).unwrap_err();
+    assert_eq!(err.code(), INTERNAL_ERROR);
+    assert!(
+        err.to_string()
+            .starts_with("Task limit reached: this session"),
+        "{err}"
+    );
+    assert_eq!(fx.store.len(), 2);
+    try_create(&mut fx, Some("b"), T0).unwrap();
+    let err = try_create(&mut fx, None, T0).unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::LimitReached {
+            limit: Param::MaxTasks,
+            max: 3,
+            ..
+        }
+    ));
+    assert!(err.to_string().contains("max_tasks"), "{err}");
+    assert_eq!(fx.store.len(), 3);
+    let next = fx.store.next_seq();
+    // Room again once a task expires; the refused calls used no position.
+    assert_eq!(next, 3);
+    try_create(&mut fx, Some("a"), T0 + 1_000).unwrap();
+    assert!(fx.task(&a1, T0 + 1_000).is_none());
+    // Results: the size rule is the config's.
+    let config = fx.store.config().clone();
+    assert!(config.check_result_bytes(100).is_ok());
+    let err = config.check_result_bytes(101).unwrap_err();
+    assert_eq!(err.code(), INTERNAL_ERROR);
+    assert!(err.to_string().starts_with("Result too large"), "{err}");
+    // Queues: max_queue_size caps a missing or larger max_size.
+    assert_eq!(config.queue_limit(None), 2);
+    assert_eq!(config.queue_limit(Some(1)), 1);
+    assert_eq!(config.queue_limit(Some(10)), 2);
+}

@@ -13,6 +13,10 @@ pub fn js_name(param: &Param) -> String {
         Param::PageSize => "options.pageSize".into(),
         Param::MinTtl => "options.minTtl".into(),
         Param::MaxTtl => "options.maxTtl".into(),
+        Param::MaxTasks => "options.maxTasks".into(),
+        Param::MaxTasksPerSession => "options.maxTasksPerSession".into(),
+        Param::MaxResultBytes => "options.maxResultBytes".into(),
+        Param::MaxQueueSize => "options.maxQueueSize".into(),
         Param::Named(name) => name.clone(),
     }
 }

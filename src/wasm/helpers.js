@@ -12,6 +12,8 @@ const MAX_DEPTH = 64;
 let failure = null;
 // Where the walk is reading, for an exception thrown by a getter or a Proxy.
 let reading = '';
+// The length of the JSON text of the last copy (escapes not counted).
+let bytes = 0;
 
 function fail(path, value, rule, kind) {
   failure = { path, value, rule, range: kind === 'range', unreadable: kind === 'read' };
@@ -36,10 +38,18 @@ function copyValue(value, key, path, ancestors) {
   }
   switch (typeof value) {
     case 'string':
+      bytes += value.length + 2;
+      return value;
     case 'boolean':
+      bytes += 5;
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : null;
+      if (!Number.isFinite(value)) {
+        bytes += 4;
+        return null;
+      }
+      bytes += `${value}`.length;
+      return value;
     case 'bigint':
       return fail(path, value, 'expected a JSON value; JSON cannot carry a bigint', 'type');
     case 'object':
@@ -47,9 +57,12 @@ function copyValue(value, key, path, ancestors) {
     default:
       return OMIT;
   }
-  if (value === null) return null;
+  if (value === null) {
+    bytes += 4;
+    return null;
+  }
   if (value instanceof Number) return copyValue(Number(value), key, path, ancestors);
-  if (value instanceof String) return String(value);
+  if (value instanceof String) return copyValue(String(value), key, path, ancestors);
   if (value instanceof Boolean) return value.valueOf();
   if (ancestors.includes(value)) {
     return fail(path, value, 'expected a JSON value without cycles; it contains itself', 'type');
@@ -59,6 +72,7 @@ function copyValue(value, key, path, ancestors) {
   }
   ancestors.push(value);
   reading = path;
+  bytes += 2;
   let out;
   if (Array.isArray(value)) {
     const length = value.length;
@@ -68,6 +82,8 @@ function copyValue(value, key, path, ancestors) {
       reading = at;
       const copy = copyValue(value[i], String(i), at, ancestors);
       if (copy === undefined) return undefined;
+      if (copy === OMIT) bytes += 4;
+      bytes += 1;
       out[i] = copy === OMIT ? null : copy;
     }
   } else {
@@ -78,6 +94,7 @@ function copyValue(value, key, path, ancestors) {
       const copy = copyValue(value[name], name, at, ancestors);
       if (copy === undefined) return undefined;
       if (copy === OMIT) continue;
+      bytes += name.length + 4;
       if (name === '__proto__') {
         Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
       } else {
@@ -106,6 +123,7 @@ function messageOf(thrown) {
 export function copyJson(value, name) {
   failure = null;
   reading = name;
+  bytes = 0;
   try {
     const copy = copyValue(value, '', name, []);
     if (copy === undefined) return undefined;
@@ -138,6 +156,11 @@ export function cloneJson(value) {
     }
   }
   return out;
+}
+
+/** About how many bytes the JSON text of the last `copyJson`'s value takes. */
+export function jsonBytes() {
+  return bytes;
 }
 
 /** Why the last `copyJson` returned `undefined`. */

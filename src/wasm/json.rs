@@ -21,6 +21,9 @@ extern "C" {
     fn copy_json(value: &JsValue, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = jsonFailure)]
     fn json_failure() -> Option<CopyFailure>;
+    /// About how many bytes the JSON text of the last copy takes.
+    #[wasm_bindgen(js_name = jsonBytes)]
+    fn json_bytes() -> f64;
     /// A deep copy of a JSON value the store holds, for a reader to own.
     #[wasm_bindgen(js_name = cloneJson)]
     pub fn owned_copy(value: &JsValue) -> JsValue;
@@ -57,6 +60,13 @@ pub fn object_copy(name: &str, value: &JsValue) -> Result<JsValue, StoreError> {
             &describe_thrown(&thrown),
         )),
     }
+}
+
+/// [`object_copy`], with about how many bytes its JSON text takes (for the core's
+/// `max_result_bytes` rule).
+pub fn sized_object_copy(name: &str, value: &JsValue) -> Result<(JsValue, u64), StoreError> {
+    let copy = object_copy(name, value)?;
+    Ok((copy, json_bytes() as u64))
 }
 
 /// The error for the last failed copy.

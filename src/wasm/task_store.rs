@@ -23,7 +23,7 @@ use super::events::{
     abort_reason, deliver, end_watch, make_watch, on_abort, set_watch_off, signal_state,
     unsubscriber, Target, Until, Waiter,
 };
-use super::json::{object_copy, owned_copy};
+use super::json::{owned_copy, sized_object_copy};
 use super::queue::InMemoryTaskMessageQueue;
 use super::state::{with_state, Inner, Store};
 use super::task_view::{resolve_copy, resolve_page, shallow_copy};
@@ -69,8 +69,17 @@ type ReadOption = fn(&str, f64) -> Result<u64, StoreError>;
 /// Where an option's value goes in the config.
 type SetOption = fn(&mut StoreConfig, u64);
 
+/// A limit: a count, or `Infinity` for none.
+fn limit(name: &str, n: f64) -> Result<u64, StoreError> {
+    if n == f64::INFINITY {
+        Ok(u64::MAX)
+    } else {
+        args::count(name, n)
+    }
+}
+
 /// The numeric options: key, how its value is read, where it goes in the config.
-const OPTIONS: [(&str, ReadOption, SetOption); 4] = [
+const OPTIONS: [(&str, ReadOption, SetOption); 8] = [
     ("pageSize", args::count, |c, n| {
         c.page_size = usize::try_from(n).unwrap_or(usize::MAX)
     }),
@@ -79,6 +88,12 @@ const OPTIONS: [(&str, ReadOption, SetOption); 4] = [
     }),
     ("minTtl", args::millis, |c, n| c.min_ttl = n),
     ("maxTtl", args::millis, |c, n| c.max_ttl = Some(n)),
+    ("maxTasks", limit, |c, n| c.max_tasks = n),
+    ("maxTasksPerSession", limit, |c, n| {
+        c.max_tasks_per_session = n
+    }),
+    ("maxResultBytes", limit, |c, n| c.max_result_bytes = n),
+    ("maxQueueSize", limit, |c, n| c.max_queue_size = n),
 ];
 
 /// The options that are not numbers.
@@ -351,12 +366,13 @@ impl InMemoryTaskStore {
         session_id: JsValue,
     ) -> Promise {
         let outcome = outcome_arg(&status);
-        let copy = object_copy("result", &result);
+        let copy = sized_object_copy("result", &result);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let outcome = outcome?;
             let session = inner.sessions.resolve(&session_id)?;
-            let copy = copy?;
+            let (copy, bytes) = copy?;
+            inner.store.config().check_result_bytes(bytes)?;
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
             inner.store.store_result(id, outcome, copy, session, t)?;

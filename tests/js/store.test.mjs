@@ -1261,3 +1261,27 @@ test('misuse: a method on the wrong object, detached or after free() rejects (or
   own.free();
   await rejectsWith(() => own.dequeue('x'), misuse);
 });
+
+test('limits: maxTasks, maxTasksPerSession, maxResultBytes, maxQueueSize reject with -32603 and lose nothing', async (t) => {
+  const store = makeStore(t, { maxTasks: 3, maxTasksPerSession: 2, maxResultBytes: 200, maxQueueSize: 2 });
+  const a = await store.createTask({}, 1, REQ, 'A');
+  await store.createTask({}, 2, REQ, 'A');
+  await rejectsWith(() => store.createTask({}, 3, REQ, 'A'), { cls: Error, code: -32603, startsWith: 'Task limit reached: this session', includes: 'options.maxTasksPerSession' });
+  await store.createTask({}, 4, REQ, 'B');
+  await rejectsWith(() => store.createTask({}, 5, REQ), { cls: Error, code: -32603, startsWith: 'Task limit reached: the store', includes: 'options.maxTasks' });
+  assert.equal(store.size, 3);
+  const big = { content: [{ type: 'text', text: 'x'.repeat(300) }] };
+  await rejectsWith(() => store.storeTaskResult(a.taskId, 'completed', big, 'A'), { cls: Error, code: -32603, startsWith: 'Result too large', includes: 'options.maxResultBytes' });
+  assert.equal((await store.getTask(a.taskId, 'A')).status, 'working', 'the task is unchanged');
+  await store.storeTaskResult(a.taskId, 'completed', { content: [{ type: 'text', text: 'x'.repeat(100) }] }, 'A');
+  const queue = store.messageQueue();
+  const message = { type: 'notification', message: { jsonrpc: '2.0', method: 'm' }, timestamp: 1 };
+  await queue.enqueue(a.taskId, message, 'A');
+  await queue.enqueue(a.taskId, message, 'A');
+  await rejectsWith(() => queue.enqueue(a.taskId, message, 'A'), { cls: Error, code: -32603, startsWith: 'Task message queue overflow' });
+  await rejectsWith(() => queue.enqueue(a.taskId, message, 'A', 100), { cls: Error, code: -32603, startsWith: 'Task message queue overflow' });
+  assert.equal((await queue.dequeueAll(a.taskId, 'A')).length, 2);
+  const unlimited = makeStore(t, { maxTasks: Infinity, maxTasksPerSession: Infinity });
+  for (let i = 0; i < 5; i++) await unlimited.createTask({}, i, REQ, 'A');
+  assert.equal(unlimited.size, 5);
+});
