@@ -8,6 +8,12 @@ import {
   type QueuedMessage,
   type TaskStoreError,
   type TaskStoreOptions,
+  type TaskEvent,
+  type TaskStoreStats,
+  type TaskContext,
+  type RemovalReason,
+  cancelTask,
+  runTask,
 } from 'mcp-task-store-wasm';
 
 const REQ = { method: 'tools/call' };
@@ -49,10 +55,55 @@ export async function ok(): Promise<void> {
     await store.getTaskResult(id);
   } catch (e) {
     const err = e as TaskStoreError;
-    const code: -32602 | -32603 = err.code;
-    void code;
+    const code: -32602 | -32603 | -32001 = err.code;
+    const reason: RemovalReason | undefined = err.reason;
+    void [code, reason];
   }
   store.free();
+}
+
+export async function events(store: InMemoryTaskStore): Promise<void> {
+  const options: TaskStoreOptions = { onListenerError: (error: unknown, event: TaskEvent) => void [error, event], maxTasks: Infinity, maxTasksPerSession: 10, maxResultBytes: 1 << 20, maxQueueSize: 100 };
+  new InMemoryTaskStore(options);
+  const unsubscribe: () => void = store.onStatusChange((event) => {
+    const task: Readonly<Task> = event.task;
+    if (event.type === 'removed') {
+      const why: RemovalReason = event.reason;
+      void why;
+    }
+    void task;
+  }, { sessionId: 's' });
+  unsubscribe();
+  const controller = new AbortController();
+  for await (const event of store.watch({ taskId: 't', sessionId: 's', signal: controller.signal, bufferSize: 10 })) {
+    const type: 'created' | 'status' | 'result' | 'removed' = event.type;
+    void type;
+  }
+  const next: Task = await store.waitForUpdate('t', { sessionId: 's', signal: controller.signal, timeout: 1000 });
+  const done: Task = await store.waitForTerminal('t');
+  const deleted: boolean = await store.deleteTask('t', 's');
+  const cancelled: Task = await store.cancelTask('t');
+  const stats: TaskStoreStats = store.stats();
+  const working: number = stats.byStatus.working + stats.byStatus.input_required;
+  void [next, done, deleted, cancelled, working];
+  const viaHelper: Task = await cancelTask(store, 't', 's');
+  void viaHelper;
+  await runTask(store, 't', async (ctx: TaskContext) => {
+    await ctx.setStatus('step 1');
+    await ctx.needInput();
+    await ctx.resume('go on');
+    if (ctx.signal.aborted) return;
+    await ctx.fail('no');
+    return { content: [] };
+  }, { sessionId: 's' });
+  // @ts-expect-error a listener takes an event
+  store.onStatusChange('not a function');
+  // @ts-expect-error timeout is a number
+  await store.waitForUpdate('t', { timeout: '1s' });
+  // @ts-expect-error unknown watch option
+  store.watch({ task: 't' });
+  // @ts-expect-error events are read-only
+  store.onStatusChange((event) => { event.type = 'status'; });
 }
 
 export async function rejected(store: InMemoryTaskStore, queue: InMemoryTaskMessageQueue): Promise<void> {
