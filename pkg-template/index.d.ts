@@ -185,9 +185,12 @@ export interface TaskContext {
   fail(message: string): Promise<void>;
 }
 
+/** A Task as any store returns it (the SDK's types `pollInterval` as optional). */
+export type TaskLike = Omit<Task, 'pollInterval'> & { pollInterval?: number };
+
 /** The store calls `runTask` and `cancelTask` need: any `TaskStore` (this package's, or the SDK's). */
 export interface TaskStoreLike {
-  getTask(taskId: string, sessionId?: string): Promise<Task | null>;
+  getTask(taskId: string, sessionId?: string): Promise<TaskLike | null>;
   storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
   updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;
 }

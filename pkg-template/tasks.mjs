@@ -27,7 +27,9 @@ function checkStore(store) {
 
 function messageOf(thrown) {
   try {
-    return thrown instanceof Error ? thrown.message : String(thrown);
+    if (thrown instanceof Error) return thrown.message;
+    if (thrown !== null && typeof thrown === 'object' && typeof thrown.message === 'string') return thrown.message;
+    return String(thrown);
   } catch {
     return 'the work failed';
   }

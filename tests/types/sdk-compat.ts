@@ -2,7 +2,8 @@
 import type { TaskStore, TaskMessageQueue } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { InMemoryTaskStore, InMemoryTaskMessageQueue } from 'mcp-task-store-wasm';
+import { InMemoryTaskStore, InMemoryTaskMessageQueue, runTask, cancelTask } from 'mcp-task-store-wasm';
+import { InMemoryTaskStore as SdkStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 
 const s: TaskStore = new InMemoryTaskStore();
 const q: TaskMessageQueue = new InMemoryTaskMessageQueue();
@@ -33,4 +34,11 @@ export async function drive(store: InMemoryTaskStore, sdk: TaskStore): Promise<v
   const fromOurs = await store.getTaskResult(task.taskId);
   const asSdkResult: typeof result = fromOurs;
   void asSdkResult;
+}
+
+// The helpers take the SDK's own store too.
+export async function helpersWithTheSdkStore(): Promise<void> {
+  const sdkStore = new SdkStore();
+  await runTask(sdkStore, 'id', () => ({ content: [] }));
+  await cancelTask(sdkStore, 'id');
 }
