@@ -22,8 +22,24 @@ use super::{error::quote_input, StoreError};
 /// (feature `random`); a backend that shares tasks between processes shares the key too,
 /// and a snapshot keeps it so cursors survive a restart.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CursorKey(pub [u64; 2]);
+
+/// As 32 lowercase hex digits (JSON numbers cannot carry 64 bits exactly).
+#[cfg(feature = "serde")]
+impl serde::Serialize for CursorKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_hex())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CursorKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        CursorKey::from_hex(&text)
+            .ok_or_else(|| serde::de::Error::custom("a cursor key is 32 lowercase hex digits"))
+    }
+}
 
 /// Hex digits of a cursor: 16 for the enciphered position, 8 for the tag.
 const CURSOR_LEN: usize = 24;
@@ -40,6 +56,26 @@ impl CursorKey {
         Some(CursorKey([
             u64::from_le_bytes(a.try_into().ok()?),
             u64::from_le_bytes(b.try_into().ok()?),
+        ]))
+    }
+
+    /// The key written as 32 lowercase hex digits.
+    pub fn to_hex(&self) -> String {
+        format!("{:016x}{:016x}", self.0[0], self.0[1])
+    }
+
+    /// A key from [`CursorKey::to_hex`]'s text; `None` for anything else.
+    pub fn from_hex(text: &str) -> Option<CursorKey> {
+        let canonical = text.len() == 32
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !canonical {
+            return None;
+        }
+        Some(CursorKey([
+            u64::from_str_radix(text.get(..16)?, 16).ok()?,
+            u64::from_str_radix(text.get(16..)?, 16).ok()?,
         ]))
     }
 

@@ -5,6 +5,7 @@
 //!   functions over it (create, status update, store result, cancel; liveness, visibility,
 //!   ttl).
 //! - [`event`]: the change log ([`TaskEvent`]).
+//! - [`snapshot`]: everything a store holds, to save and restore ([`Snapshot`]).
 //! - [`store`]: the in-memory store, indexes that call the rules (creation order per
 //!   session, deadlines, ids) with each task's result and message queue.
 //! - [`status`]: the status state machine.
@@ -24,6 +25,7 @@ pub mod event;
 pub mod params;
 pub mod queue;
 pub mod record;
+pub mod snapshot;
 pub mod status;
 pub mod store;
 pub mod task;
@@ -35,6 +37,7 @@ pub use event::{ChangeKind, RemovalReason, TaskEvent};
 pub use params::StoreConfig;
 pub use queue::{Fifo, MessageQueues};
 pub use record::{deadline_from, is_live_at, visible_to, TaskRecord};
+pub use snapshot::{Snapshot, SnapshotTask, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 pub use status::{Outcome, TaskStatus, ALL_STATUSES};
 pub use store::{CreateParams, Handle, Page, Stored, TaskRef, TaskStore};
 pub use task::{IdSource, Task, TaskId};

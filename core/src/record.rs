@@ -177,6 +177,43 @@ impl TaskRecord {
         self.update_status(TaskStatus::Cancelled, message, now)
     }
 
+    /// Checks what every record the rules made holds true (for a record read back from
+    /// storage, which may have been damaged): version at least 1, `lastUpdatedAt` not before
+    /// `createdAt`, a non-empty owner, a result only on a `completed` or `failed` task, and
+    /// the deadline the ttl gives (from creation, or from the end for a terminal task).
+    /// `Err` says what is wrong.
+    pub fn check_consistent(&self) -> Result<(), String> {
+        let task = &self.task;
+        if self.version == 0 {
+            return Err("version is 0 (a record starts at 1)".into());
+        }
+        if task.last_updated_at < task.created_at {
+            return Err("lastUpdatedAt is before createdAt".into());
+        }
+        if self.owner.as_deref() == Some("") {
+            return Err("owner is an empty string".into());
+        }
+        if self.has_result && !matches!(task.status, TaskStatus::Completed | TaskStatus::Failed) {
+            return Err(format!(
+                "a result is held by a task in status '{}'",
+                task.status
+            ));
+        }
+        let clock_from = if task.status.is_terminal() {
+            task.last_updated_at
+        } else {
+            task.created_at
+        };
+        let expected = deadline_from(task.ttl, clock_from);
+        if self.deadline != expected {
+            return Err(format!(
+                "deadline {:?} does not follow from ttl {:?} (expected {expected:?})",
+                self.deadline, task.ttl
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks that a result can be read: one has been stored.
     pub fn check_result(&self) -> Result<(), StoreError> {
         if self.has_result {
@@ -195,7 +232,9 @@ impl TaskRecord {
         self.task.last_updated_at = self.task.last_updated_at.max(now);
         self.version += 1;
         if self.task.status.is_terminal() && self.task.ttl.is_some() {
-            self.deadline = deadline_from(self.task.ttl, now);
+            // From `lastUpdatedAt`, so the deadline follows from the record alone (and a
+            // clock that moved back does not shorten a result's life).
+            self.deadline = deadline_from(self.task.ttl, self.task.last_updated_at);
         }
     }
 }

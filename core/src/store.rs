@@ -17,8 +17,13 @@ use std::sync::Arc;
 
 use super::task::IdHashBuilder;
 use super::{
-    cursor, cursor::CursorKey, error::Param, is_live_at, params, ChangeKind, Fifo, Millis, Outcome,
-    RemovalReason, StoreConfig, StoreError, Task, TaskEvent, TaskId, TaskRecord, TaskStatus,
+    cursor,
+    cursor::CursorKey,
+    error::Param,
+    is_live_at, params,
+    snapshot::{Snapshot, SnapshotTask, SNAPSHOT_FORMAT, SNAPSHOT_VERSION},
+    ChangeKind, Fifo, Millis, Outcome, RemovalReason, StoreConfig, StoreError, Task, TaskEvent,
+    TaskId, TaskRecord, TaskStatus,
 };
 
 /// A reference to a stored task, valid until that task is removed.
@@ -156,6 +161,14 @@ impl Sessions {
         self.by_name
             .insert(shared.clone(), (self.next, Cell::new(1)));
         (self.next, shared)
+    }
+
+    /// The store's shared copy of `name` if it owns tasks, else a new one (not counted).
+    fn share(&self, name: &str) -> Arc<str> {
+        match self.by_name.get_key_value(name) {
+            Some((shared, _)) => shared.clone(),
+            None => name.into(),
+        }
     }
 
     /// How many live tasks `name` owns.
@@ -345,22 +358,101 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
             return Err(StoreError::internal(format!("task id {id} already exists")));
         }
         self.check_room(session)?;
-        let (owner_key, owner) = match session {
-            Some(name) => {
-                let (key, shared) = self.sessions.acquire(name);
-                (key, Some(shared))
-            }
-            None => (UNOWNED, None),
-        };
+        let owner = session.map(|name| self.sessions.share(name));
         let seq = self.next_seq;
         let record = TaskRecord::create(id, params, owner, seq, &self.config, now)?;
         self.next_seq += 1;
-        let deadline = record.deadline;
         self.log(TaskEvent::changed(ChangeKind::Created, &record));
+        let slot = self.insert(record, None, None);
+        Ok(Handle { slot, seq })
+    }
+
+    /// Everything the store holds that is live at `now` (results and queued messages
+    /// cloned), in creation order: see [`Snapshot`]. Changes nothing (an expired task is
+    /// left out, not dropped).
+    pub fn snapshot(&self, now: Millis) -> Snapshot<R, M>
+    where
+        R: Clone,
+        M: Clone,
+    {
+        let tasks = self
+            .owner_range(EVERYONE, 0)
+            .filter_map(|(_, slot)| self.slots.get(slot as usize)?.as_ref())
+            .filter(|s| s.record.is_live_at(now))
+            .map(|s| SnapshotTask {
+                record: s.record.clone(),
+                result: s.result.clone(),
+                queue: s.queued().cloned().collect(),
+            })
+            .collect();
+        Snapshot {
+            format: SNAPSHOT_FORMAT.into(),
+            version: SNAPSHOT_VERSION,
+            taken_at: now,
+            config: self.config.clone(),
+            cursor_key: self.cursor_key,
+            next_seq: self.next_seq,
+            tasks,
+        }
+    }
+
+    /// A store with `config` holding what `snapshot` holds, as the store it was taken from
+    /// would be at `now`: tasks whose deadline has passed are left out (without events), the
+    /// rest keep their ids, owners, creation positions, deadlines, results and queues, and
+    /// cursors handed out before stay valid. A snapshot that fails [`Snapshot::check`], or
+    /// holds more tasks than `config` allows, is rejected and nothing is built.
+    pub fn restore(
+        snapshot: Snapshot<R, M>,
+        config: StoreConfig,
+        now: Millis,
+    ) -> Result<Self, StoreError> {
+        snapshot.check()?;
+        let mut store = TaskStore::new(config)?;
+        store.cursor_key = snapshot.cursor_key;
+        store.next_seq = snapshot.next_seq;
+        for entry in snapshot.tasks {
+            if !entry.record.is_live_at(now) {
+                continue;
+            }
+            store.check_room(entry.record.owner.as_deref())?;
+            let queue = if entry.queue.is_empty() {
+                None
+            } else {
+                let mut fifo = Fifo::default();
+                for message in entry.queue {
+                    fifo.push(message, None)?;
+                }
+                Some(Box::new(fifo))
+            };
+            store.insert(entry.record, entry.result, queue);
+        }
+        Ok(store)
+    }
+
+    /// Files a record (with its result and queue) in a free slot and in every index; the
+    /// owner's name is shared with the store's other tasks of that session.
+    fn insert(
+        &mut self,
+        mut record: TaskRecord,
+        result: Option<R>,
+        queue: Option<Box<Fifo<M>>>,
+    ) -> u32 {
+        let owner_key = match record.owner.as_deref() {
+            Some(name) => {
+                let (key, shared) = self.sessions.acquire(name);
+                record.owner = Some(shared);
+                key
+            }
+            None => UNOWNED,
+        };
+        let (id, seq, deadline) = (record.task.task_id, record.seq, record.deadline);
+        if queue.is_some() {
+            self.queued += 1;
+        }
         let stored = Stored {
             record,
-            result: None,
-            queue: None,
+            result,
+            queue,
             extra: X::default(),
         };
         let slot = match self.free.pop() {
@@ -381,7 +473,7 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         if let Some(at) = deadline {
             self.deadlines.insert((at, u64::from(slot)), slot);
         }
-        Ok(Handle { slot, seq })
+        slot
     }
 
     /// The task `id` if the caller may see it; `Ok(None)` when there is no such task for

@@ -156,7 +156,8 @@ impl Model {
         t.task.last_updated_at = t.task.last_updated_at.max(now);
         if is_terminal(t.task.status) {
             if let Some(ttl) = t.task.ttl {
-                t.deadline = Some(now.saturating_add(ttl));
+                // From the end's lastUpdatedAt (which never moves back, even if the clock does).
+                t.deadline = Some(t.task.last_updated_at.saturating_add(ttl));
             }
         }
     }
