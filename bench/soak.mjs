@@ -126,7 +126,7 @@ if (expired !== created) failures.push(`${created} tasks created, ${expired} exp
 if (maxTimers > 1) failures.push(`${maxTimers} timers pending at once`);
 // Flat: after the warm-up waves, heap may not grow by more than 8 MiB.
 if (settled.length > 2 && growth('heap') > 8 * 1048576) failures.push(`heap grew ${mib(growth('heap'))} after warm-up`);
-log(`soak: ${created} tasks in ${wave} waves, ${summary.seconds} s; expiry lag p50 ${summary.lagMs.p50} ms, p99 ${summary.lagMs.p99} ms, max ${summary.lagMs.max} ms; heap growth ${summary.heapGrowthMiB} MiB, rss growth ${summary.rssGrowthMiB} MiB; max timers ${maxTimers}`);
+console.log(`soak: ${created} tasks in ${wave} waves, ${summary.seconds} s; expiry lag p50 ${summary.lagMs.p50} ms, p99 ${summary.lagMs.p99} ms, max ${summary.lagMs.max} ms; heap growth ${summary.heapGrowthMiB} MiB, rss growth ${summary.rssGrowthMiB} MiB; max timers ${maxTimers}`);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
 if (failures.length > 0) {
   console.error(`soak FAILED:\n  ${failures.slice(0, 20).join('\n  ')}`);

@@ -1,10 +1,6 @@
 // Node, ES modules: the same instance as `require` gives, so ESM and CJS users share one
-// module (no dual-package hazard).
-import { createRequire } from 'node:module';
+// module (no dual-package hazard). A static import (not createRequire(import.meta.url)), so
+// bundlers follow it, into CommonJS output too.
+import classes from './index.cjs';
 
-const classes = createRequire(import.meta.url)('./index.cjs');
-
-export const InMemoryTaskStore = classes.InMemoryTaskStore;
-export const InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;
-export const cancelTask = classes.cancelTask;
-export const runTask = classes.runTask;
+export const { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask } = classes;

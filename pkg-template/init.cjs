@@ -1,0 +1,12 @@
+'use strict';
+// mcp-task-store-wasm/init in Node (and Deno, Bun): the module is loaded when the package is
+// (index.cjs, synchronously), so init() and initSync() have nothing left to do; they exist so
+// that code written for every runtime runs here unchanged, on the same instance as the main entry.
+const main = require('./index.cjs');
+
+exports.InMemoryTaskStore = main.InMemoryTaskStore;
+exports.InMemoryTaskMessageQueue = main.InMemoryTaskMessageQueue;
+exports.cancelTask = main.cancelTask;
+exports.runTask = main.runTask;
+exports.init = async function init(_input) {};
+exports.initSync = function initSync(_options) {};

@@ -1,0 +1,4 @@
+// mcp-task-store-wasm/init in Node, ES modules: init.cjs, so one instance for import and require.
+import classes from './init.cjs';
+
+export const { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask, init, initSync } = classes;
