@@ -15,9 +15,13 @@
 //! - [`params`]: settings and argument rules.
 //! - [`error`]: the error type with MCP codes.
 //! - [`time`]: milliseconds and timestamps.
+//! - `shared` (feature `sync`): a thread-safe store with change streams and waits.
 //!
 //! Features: `random` (default) draws ids from the operating system
-//! ([`TaskId::random`]); `serde` derives `Serialize`/`Deserialize` for the record types.
+//! ([`TaskId::random`]); `serde` derives `Serialize`/`Deserialize` for the record types;
+//! `sync` (implies `random`) adds the `shared` module: `SharedTaskStore`, a thread-safe
+//! store (`Send + Sync`, clones share it, its own clock) whose changes are streams and
+//! futures (the `futures` crate's traits, no runtime).
 
 pub mod cursor;
 pub mod error;
@@ -25,6 +29,8 @@ pub mod event;
 pub mod params;
 pub mod queue;
 pub mod record;
+#[cfg(feature = "sync")]
+pub mod shared;
 pub mod snapshot;
 pub mod status;
 pub mod store;
@@ -37,6 +43,11 @@ pub use event::{ChangeKind, RemovalReason, TaskEvent};
 pub use params::StoreConfig;
 pub use queue::{Fifo, MessageQueues};
 pub use record::{deadline_from, is_live_at, visible_to, TaskRecord};
+#[cfg(feature = "sync")]
+pub use shared::{
+    Clock, Lagged, SharedTaskStore, StatusEvent, StatusEvents, StoreStats, TaskPage, TaskWait,
+    WaitError, DEFAULT_SUBSCRIBER_CAPACITY,
+};
 pub use snapshot::{Snapshot, SnapshotTask, SNAPSHOT_FORMAT, SNAPSHOT_VERSION};
 pub use status::{Outcome, TaskStatus, ALL_STATUSES};
 pub use store::{CreateParams, Handle, Page, Stored, TaskRef, TaskStore};
