@@ -125,7 +125,8 @@ test('a client\'s out-of-range ttl or pollInterval is brought into range and rep
   for (const [params, key, granted] of cases) {
     const task = await store.createTask(params, 1, REQ);
     assert.equal(task[key], granted, JSON.stringify(params));
-    assert.deepEqual(await store.getTask(task.taskId), task);
+    // (A 1 or 2 ms ttl may already have run out.)
+    if (key === 'pollInterval' || granted > 1000) assert.deepEqual(await store.getTask(task.taskId), task);
   }
 });
 
