@@ -279,6 +279,17 @@ export class InMemoryTaskStore {
   cancelTask(taskId: string, sessionId?: string): Promise<Task>;
   /** Counts of what the store holds. */
   stats(): TaskStoreStats;
+  /**
+   * Everything the store holds (tasks, results, owners, creation order, deadlines as absolute times, the linked
+   * queue's messages) as a versioned JSON document, for `InMemoryTaskStore.restore`.
+   */
+  snapshot(): string;
+  /**
+   * A store with `options` holding what a `snapshot()` holds, as the original would be now: tasks whose deadline
+   * passed meanwhile are left out; cursors handed out before stay valid. A damaged, truncated or future-version
+   * snapshot throws (-32602, naming what is wrong and where) and creates nothing.
+   */
+  static restore(snapshot: string, options?: TaskStoreOptions): InMemoryTaskStore;
   /** Clears the timer and removes every task (and the linked queue's messages); pending waits reject (reason `cleared`). */
   cleanup(): void;
   /** Every live task in creation order, whatever its session. */

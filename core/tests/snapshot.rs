@@ -387,3 +387,28 @@ fn the_first_format_stays_readable() {
         2
     );
 }
+
+#[test]
+fn a_snapshot_written_by_the_js_package_is_read() {
+    // Written by `InMemoryTaskStore.snapshot()` (tests/js/snapshot.test.mjs checks the package
+    // still writes this shape).
+    let text = include_str!("fixtures/snapshot-js-v1.json");
+    let snap: Snapshot<serde_json::Value, serde_json::Value> = serde_json::from_str(text).unwrap();
+    let at = snap.taken_at;
+    let mut store: TaskStore<serde_json::Value, serde_json::Value> =
+        TaskStore::restore(snap, StoreConfig::default(), at).unwrap();
+    assert_eq!(store.len(), 4);
+    let all = store.all(at);
+    let first = store.stored(all[0]).unwrap();
+    assert_eq!(first.task().status, TaskStatus::Completed);
+    assert_eq!(first.record().owner.as_deref(), Some("A"));
+    assert_eq!(
+        first.result().unwrap()["content"][0]["text"],
+        serde_json::json!("done")
+    );
+    let second = store.stored(all[1]).unwrap().task().task_id.to_string();
+    assert_eq!(
+        store.dequeue_all(second.as_str(), None, at).unwrap().len(),
+        1
+    );
+}

@@ -538,3 +538,27 @@ export function endWatch(iterator) {
   const w = watches.get(iterator);
   if (w !== undefined && !w.done) finish(w);
 }
+
+// ---- Snapshots ----
+
+/** `JSON.stringify` of a snapshot document (its values are JSON: checked when stored). */
+export function jsonText(value) {
+  return JSON.stringify(value);
+}
+
+let parseError = '';
+
+/** `JSON.parse(text)`, or `undefined` if it is not JSON (`jsonParseError` says why). */
+export function parseJsonText(text) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    parseError = messageOf(error);
+    return undefined;
+  }
+}
+
+/** Why the last `parseJsonText` failed. */
+export function jsonParseError() {
+  return parseError;
+}

@@ -5,6 +5,7 @@
 //! - [`events`]: status listeners, `watch` iterators and waits.
 //! - [`task_view`]: building the JS `Task` object.
 //! - [`queue`]: the `InMemoryTaskMessageQueue` class.
+//! - [`snapshot`]: `snapshot()` and `InMemoryTaskStore.restore()`.
 //! - [`json`]: checking and copying results.
 //! - [`args`]: reading arguments.
 //! - [`timer`]: `Date.now()` and the one timer.
@@ -15,6 +16,7 @@ mod error;
 mod events;
 mod json;
 mod queue;
+mod snapshot;
 mod state;
 mod task_store;
 mod task_view;

@@ -245,6 +245,14 @@ impl Inner {
         Ok(())
     }
 
+    /// Files every task the store holds (after a restore).
+    pub(super) fn file_all(&mut self, now: Millis) -> Result<(), StoreError> {
+        for handle in self.store.all(now) {
+            self.file_new(handle)?;
+        }
+        Ok(())
+    }
+
     /// Looks a task id up in the index (no copy of the string into wasm memory).
     pub(super) fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
         match number_at(&self.index, task_id) {

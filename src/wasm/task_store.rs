@@ -69,10 +69,11 @@ type ReadOption = fn(&str, f64) -> Result<u64, StoreError>;
 /// Where an option's value goes in the config.
 type SetOption = fn(&mut StoreConfig, u64);
 
-/// A limit: a count, or `Infinity` for none.
+/// A limit: a count, or `Infinity` for none (2^53 - 1, which no store reaches, so the
+/// setting stays a JS number in a snapshot).
 fn limit(name: &str, n: f64) -> Result<u64, StoreError> {
     if n == f64::INFINITY {
-        Ok(u64::MAX)
+        Ok(crate::core::params::MAX_REQUESTED_MILLIS)
     } else {
         args::count(name, n)
     }
@@ -100,7 +101,7 @@ const OPTIONS: [(&str, ReadOption, SetOption); 8] = [
 const ON_LISTENER_ERROR: &str = "onListenerError";
 
 /// The store's settings and its `onListenerError` function (`undefined` if not given).
-fn config_from(options: &JsValue) -> Result<(StoreConfig, JsValue), StoreError> {
+pub(super) fn config_from(options: &JsValue) -> Result<(StoreConfig, JsValue), StoreError> {
     let mut config = StoreConfig::default();
     if is_absent(options) {
         return Ok((config, JsValue::UNDEFINED));
@@ -257,7 +258,15 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(unchecked_param_type = "TaskStoreOptions | undefined")] options: JsValue,
     ) -> Result<InMemoryTaskStore, JsValue> {
         let (config, on_error) = throw_on_err(config_from(&options))?;
-        let mut store = throw_on_err(Store::new(config))?;
+        let store = throw_on_err(Store::new(config))?;
+        Ok(InMemoryTaskStore::around(store, on_error))
+    }
+}
+
+impl InMemoryTaskStore {
+    /// The JS object over a core store (a new one, or one restored from a snapshot): its
+    /// caches filled for every task it holds, its timer armed.
+    pub(super) fn around(mut store: Store, on_error: JsValue) -> InMemoryTaskStore {
         store.record_events(true);
         let inner = Rc::new(RefCell::new(Inner::new(store)));
         // The callback belongs to the JS garbage collector (`into_js_value`), so a timer that
@@ -299,7 +308,13 @@ impl InMemoryTaskStore {
             );
             state.hub.on_error = on_error;
         }
-        Ok(InMemoryTaskStore { inner })
+        let _ = with_state(&inner, |inner, t| inner.file_all(t));
+        InMemoryTaskStore { inner }
+    }
+
+    /// The shared state (for the snapshot methods).
+    pub(super) fn state(&self) -> &Rc<RefCell<Inner>> {
+        &self.inner
     }
 
     fn with<T>(
@@ -308,7 +323,10 @@ impl InMemoryTaskStore {
     ) -> Result<T, StoreError> {
         with_state(&self.inner, f)
     }
+}
 
+#[wasm_bindgen]
+impl InMemoryTaskStore {
     /// Creates a task in `working` for a request; resolves to the new Task.
     #[wasm_bindgen(js_name = createTask, unchecked_return_type = "Promise<Task>")]
     pub fn create_task(
