@@ -23,3 +23,4 @@ exports.InMemoryTaskStore = classes.InMemoryTaskStore;
 exports.InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;
 exports.cancelTask = tasks.cancelTask;
 exports.runTask = tasks.runTask;
+Object.assign(exports, require('./persist-node.cjs'));

@@ -3,4 +3,13 @@
 // bundlers follow it, into CommonJS output too.
 import classes from './index.cjs';
 
-export const { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask } = classes;
+export const {
+  InMemoryTaskStore,
+  InMemoryTaskMessageQueue,
+  cancelTask,
+  runTask,
+  persistToFile,
+  restoreFromFile,
+  persistToIndexedDB,
+  restoreFromIndexedDB,
+} = classes;

@@ -36,6 +36,7 @@ test('npm pack holds exactly the entries, their types, the wasm module (file and
     'inline.d.ts',
     'inline.mjs',
     'package.json',
+    'persist-node.cjs',
     'tasks.cjs',
     'tasks.mjs',
     'wasm.d.cts',

@@ -1,0 +1,123 @@
+'use strict';
+// Node: keep a store in a file across restarts. `persistToFile` writes `store.snapshot()`
+// atomically (a temporary file beside it, fsync, rename, fsync of the directory), on an
+// interval and, when asked, on SIGTERM / SIGINT before the process ends; `restoreFromFile`
+// reads it back (`InMemoryTaskStore.restore`). No rule of the store lives here.
+const fs = require('node:fs');
+const path = require('node:path');
+
+function codedError(message, code, ErrorClass) {
+  const error = new (ErrorClass || Error)(message);
+  error.code = code;
+  return error;
+}
+
+function checkPath(file) {
+  if (typeof file !== 'string' || file.length === 0) {
+    throw codedError(`Invalid path: ${JSON.stringify(file)} (expected a non-empty string)`, -32602, TypeError);
+  }
+}
+
+/** Writes `text` to `file` so that a crash leaves either the old file or the new one, whole. */
+function writeAtomically(file, text) {
+  const dir = path.dirname(path.resolve(file));
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(temp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, file);
+  try {
+    const dirFd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is done either way.
+  }
+}
+
+function signalsOf(option) {
+  if (option === undefined || option === false) return [];
+  if (option === true) return ['SIGTERM', 'SIGINT'];
+  if (Array.isArray(option) && option.every((s) => typeof s === 'string')) return option;
+  throw codedError('Invalid options.signals (expected true, false or an array of signal names)', -32602, TypeError);
+}
+
+/**
+ * Saves `store` to `file` every `intervalMs` (default 5000; 0 = only on demand) and, with
+ * `signals` (true = SIGTERM and SIGINT), when the process receives one, before it ends as it
+ * would have. Returns `{ save(), stop() }`: `save()` writes now (synchronously, atomically);
+ * `stop()` ends the interval and the signal handling.
+ */
+function persistToFile(store, file, options) {
+  checkPath(file);
+  const opts = options ?? {};
+  if (typeof opts !== 'object') throw codedError('Invalid options (expected an object)', -32602, TypeError);
+  const intervalMs = opts.intervalMs ?? 5000;
+  if (!Number.isFinite(intervalMs) || intervalMs < 0) {
+    throw codedError(`Invalid options.intervalMs: ${intervalMs} (expected a non-negative number of milliseconds)`, -32602, RangeError);
+  }
+  const signals = signalsOf(opts.signals);
+  const save = () => writeAtomically(file, store.snapshot());
+  let timer = null;
+  if (intervalMs > 0) {
+    timer = setInterval(() => {
+      try {
+        save();
+      } catch (error) {
+        console.error(`mcp-task-store-wasm: saving to ${file} failed:`, error);
+      }
+    }, intervalMs);
+    timer.unref();
+  }
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      try {
+        save();
+      } catch (error) {
+        console.error(`mcp-task-store-wasm: saving to ${file} on ${signal} failed:`, error);
+      }
+      process.removeListener(signal, handler);
+      // Nobody else handles it: end as the signal would have without us.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler];
+  });
+  return {
+    save,
+    stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+      handlers.length = 0;
+    },
+  };
+}
+
+/**
+ * The store saved in `file` (`InMemoryTaskStore.restore(text, options)`), or a new empty
+ * store if there is no such file. An unreadable or damaged file rejects; it never gives an
+ * empty store silently.
+ */
+async function restoreFromFile(file, options) {
+  checkPath(file);
+  const { InMemoryTaskStore } = require('./index.cjs');
+  let text;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    if (error && error.code === 'ENOENT') return new InMemoryTaskStore(options);
+    throw codedError(`Cannot read ${file}: ${error && error.message}`, -32603);
+  }
+  return InMemoryTaskStore.restore(text, options);
+}
+
+exports.persistToFile = persistToFile;
+exports.restoreFromFile = restoreFromFile;
