@@ -225,6 +225,13 @@ say(table(['store', 'import (ms)', 'import to first task (ms)', 'spawn to exit (
   LABELS[name], coldStart[name].importMs.toFixed(1), coldStart[name].firstTaskMs.toFixed(1),
   coldStart[name].wallMs.toFixed(1)])));
 
+say();
+const snapshotN = quick ? 20_000 : 100_000;
+const snap = child('snapshot.mjs', [snapshotN]);
+say(`Snapshot and restore (ours only; the SDK's store has none): ${count(snapshotN)} tasks with a ~1 KB result each`);
+say(table(['snapshot() (ms)', 'restore() (ms)', 'document size', 'per task'], [[
+  snap.snapshotMs.toFixed(0), snap.restoreMs.toFixed(0), bytes(snap.bytes), bytes(snap.perTaskBytes)]]));
+
 if (native) {
   say();
   say('Native Rust core (cargo bench --bench core) beside our wasm store: µs per call');
@@ -258,6 +265,7 @@ console.log(out.join('\n'));
 mkdirSync(resultsDir, { recursive: true });
 const report = {
   generated: new Date().toISOString(),
+  snapshot: snap,
   settings: { ...settings, reps: Object.fromEntries(settings.sizes.map((n) => [n, settings.reps(n)])) },
   environment: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem() },
   speed, memory, coldStart, sizes, native, totalSeconds,
