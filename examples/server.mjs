@@ -2,7 +2,12 @@
 // An MCP server whose tool calls run as tasks (MCP 2025-11-25 "tasks" utility), kept in
 // mcp-task-store-wasm's InMemoryTaskStore, served over Streamable HTTP.
 //
-//   node examples/server.mjs [--port 3917] [--host 127.0.0.1] [--quiet]
+//   node examples/server.mjs [--port 3917] [--host 127.0.0.1] [--quiet] [--state tasks.json]
+//
+// With --state FILE the tasks survive a restart: the store is restored from FILE at start (none
+// yet: empty), saved to it every second and on SIGTERM/SIGINT; and a client that comes back
+// after a restart with its old session id (sent on its new initialize request) gets that
+// session again, so it sees the tasks it owned.
 //
 // The port comes from --port, else the PORT environment variable, else 3917 (--port 0 picks a
 // free one). The endpoint is http://HOST:PORT/mcp; once listening the server prints
@@ -20,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { InMemoryTaskStore } from 'mcp-task-store-wasm';
+import { InMemoryTaskStore, persistToFile, restoreFromFile } from 'mcp-task-store-wasm';
 import { z } from 'zod';
 
 const { values: opts } = parseArgs({
@@ -28,6 +33,7 @@ const { values: opts } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3917' },
     host: { type: 'string', default: '127.0.0.1' },
     quiet: { type: 'boolean', default: false },
+    state: { type: 'string' },
   },
 });
 const port = Number(opts.port);
@@ -47,7 +53,10 @@ const short = (taskId) => taskId.slice(0, 8);
 // ---- the store: one for every session; each session only sees its own tasks ----
 // Clients are told to poll every 100 ms; ttls are kept between 1 s (the store's default minimum)
 // and 1 hour.
-const store = new InMemoryTaskStore({ defaultPollInterval: 100, maxTtl: 60 * 60_000 });
+const storeOptions = { defaultPollInterval: 100, maxTtl: 60 * 60_000 };
+const store = opts.state ? await restoreFromFile(opts.state, storeOptions) : new InMemoryTaskStore(storeOptions);
+const saver = opts.state ? persistToFile(store, opts.state, { intervalMs: 1000 }) : null;
+if (opts.state) log('state', `${store.size} task(s) restored from ${opts.state}`);
 const taskMessageQueue = store.messageQueue();
 
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
@@ -196,10 +205,12 @@ const http = createServer(async (req, res) => {
     const sid = req.headers['mcp-session-id'];
     let session = sid ? sessions.get(sid) : undefined;
     if (!session) {
-      if (sid) return jsonError(res, 404, 'Session not found');
+      // With --state, a client back after a restart may initialize again under its old id.
+      const resumes = Boolean(opts.state && sid && req.method === 'POST' && isInitializeRequest(body));
+      if (sid && !resumes) return jsonError(res, 404, 'Session not found');
       if (req.method !== 'POST' || !isInitializeRequest(body)) return jsonError(res, 400, 'No valid session id');
       const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
+        sessionIdGenerator: () => (resumes ? sid : randomUUID()),
         onsessioninitialized: (id) => {
           sessions.set(id, session);
           log(`session ${short(id)} opened`);
@@ -235,6 +246,11 @@ async function stop(signal) {
   if (stopping) return;
   stopping = true;
   log('stopping', `(${signal})`);
+  if (saver) {
+    saver.save();
+    saver.stop();
+    log('state', `${store.size} task(s) saved to ${opts.state}`);
+  }
   for (const { server } of sessions.values()) await server.close().catch(() => {});
   sessions.clear();
   store.cleanup();
