@@ -89,6 +89,11 @@ pkg: setup
 	cp -r pkg-template/. pkg.tmp/
 	node scripts/to-cjs.mjs pkg-template/guard.mjs pkg.tmp/guard.cjs
 	node scripts/to-cjs.mjs pkg-template/tasks.mjs pkg.tmp/tasks.cjs
+	# tasks-extension: its CommonJS twin takes the store from index.cjs instead of the ESM self-import.
+	sed "/^export { InMemoryTaskStore } from 'mcp-task-store-wasm';$$/d" pkg-template/tasks-extension.mjs > target/tasks-extension.body.mjs
+	node scripts/to-cjs.mjs target/tasks-extension.body.mjs pkg.tmp/tasks-extension.cjs
+	echo "exports.InMemoryTaskStore = require('./index.cjs').InMemoryTaskStore;" >> pkg.tmp/tasks-extension.cjs
+	node scripts/dts-cts.mjs pkg-template/tasks-extension.d.ts pkg.tmp/tasks-extension.d.cts
 	cp pkg-template/index.d.ts pkg.tmp/index.d.cts
 	node scripts/dts-cts.mjs pkg-template/init.d.ts pkg.tmp/init.d.cts
 	node scripts/dts-cts.mjs pkg-template/inline.d.ts pkg.tmp/inline.d.cts

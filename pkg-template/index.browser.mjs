@@ -6,3 +6,4 @@ import { init } from './init.mjs';
 await init();
 
 export { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask } from './web.mjs';
+export { persistToIndexedDB, restoreFromIndexedDB, persistToFile, restoreFromFile } from './web.mjs';

@@ -9,7 +9,9 @@
 // module of the process a little. Newer V8 (Node 22 on) has no such bug and is left alone.
 if (Number.parseInt(String(process.versions.v8), 10) < 12) {
   try {
-    require('node:v8').setFlagsFromString('--no-turbo-inline-js-wasm-calls');
+    // Not `require`: an ES module bundle of this file has none for builtins.
+    const v8 = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:v8') : require('node:v8');
+    v8.setFlagsFromString('--no-turbo-inline-js-wasm-calls');
   } catch {
     // A runtime without the flag: nothing to work around.
   }
@@ -23,4 +25,5 @@ exports.InMemoryTaskStore = classes.InMemoryTaskStore;
 exports.InMemoryTaskMessageQueue = classes.InMemoryTaskMessageQueue;
 exports.cancelTask = tasks.cancelTask;
 exports.runTask = tasks.runTask;
-Object.assign(exports, require('./persist-node.cjs'));
+Object.assign(exports, require('./persist-node.cjs').fileHelpers(classes.InMemoryTaskStore));
+Object.assign(exports, require('./persist-browser-stub.cjs'));

@@ -344,3 +344,47 @@ export class InMemoryTaskMessageQueue {
   /** `free()`, for `using queue = new InMemoryTaskMessageQueue()`. */
   [Symbol.dispose](): void;
 }
+
+/**
+ * **Browsers** (and workers with IndexedDB): saves `store` to the IndexedDB database `options.name`
+ * (one object store, one record: the `snapshot()` string and when it was saved) every `intervalMs`
+ * (default 5000; 0: no interval), on `pagehide`, and when the document becomes hidden
+ * (`visibilitychange`). `save()` writes the store as it is now and resolves once the IndexedDB
+ * transaction has completed (rejects, code -32603, if it failed); `stop()` clears the interval and
+ * removes the listeners. A background save that fails never becomes an unhandled rejection: its error
+ * goes to `console.error`. In Node it throws an `Error` (code -32603): use {@link persistToFile}.
+ * @throws {TaskStoreError} on a bad argument (-32602), or where there is no IndexedDB (-32603).
+ */
+export function persistToIndexedDB(
+  store: InMemoryTaskStore,
+  options: { name: string; intervalMs?: number },
+): { save(): Promise<void>; stop(): void };
+
+/**
+ * **Browsers**: the store `persistToIndexedDB` saved in database `name` (`InMemoryTaskStore.restore(snapshot,
+ * options)`), or a new empty store with `options` if nothing was saved there (reading creates no database).
+ * A damaged record rejects with the store's error (-32602); it never gives an empty store silently. In Node
+ * it rejects with an `Error` (code -32603): use {@link restoreFromFile}.
+ */
+export function restoreFromIndexedDB(name: string, options?: TaskStoreOptions): Promise<InMemoryTaskStore>;
+
+/**
+ * **Node**: saves `store` to the file `path` every `intervalMs` (default 5000; 0: only on
+ * demand) and, with `signals` (`true`: SIGTERM and SIGINT; or a list of signal names), when the process
+ * receives one, before it ends as it would have. Each write is atomic (temporary file, fsync, rename).
+ * `save()` writes now, synchronously; `stop()` ends the interval and the signal handling. In browsers it
+ * throws an `Error` (code -32603): use {@link persistToIndexedDB}.
+ */
+export function persistToFile(
+  store: InMemoryTaskStore,
+  path: string,
+  options?: { intervalMs?: number; signals?: boolean | string[] },
+): { save(): void; stop(): void };
+
+/**
+ * **Node**: the store saved in the file `path` (`InMemoryTaskStore.restore(text, options)`),
+ * or a new empty store with `options` if there is no such file. An unreadable (-32603) or damaged (-32602)
+ * file rejects; it never gives an empty store silently. In browsers it rejects with an `Error` (code -32603):
+ * use {@link restoreFromIndexedDB}.
+ */
+export function restoreFromFile(path: string, options?: TaskStoreOptions): Promise<InMemoryTaskStore>;

@@ -8,6 +8,7 @@
 import { loadModule } from './web.mjs';
 
 export { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask, initSync } from './web.mjs';
+export { persistToIndexedDB, restoreFromIndexedDB, persistToFile, restoreFromFile } from './web.mjs';
 
 /**
  * Loads the module, by default from the .wasm file beside this one (a literal `new URL(…,

@@ -17,3 +17,4 @@ function decode(text) {
 initSync({ module: decode(base64) });
 
 export { InMemoryTaskStore, InMemoryTaskMessageQueue, cancelTask, runTask } from './web.mjs';
+export { persistToIndexedDB, restoreFromIndexedDB, persistToFile, restoreFromFile } from './web.mjs';

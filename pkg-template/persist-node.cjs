@@ -3,8 +3,11 @@
 // atomically (a temporary file beside it, fsync, rename, fsync of the directory), on an
 // interval and, when asked, on SIGTERM / SIGINT before the process ends; `restoreFromFile`
 // reads it back (`InMemoryTaskStore.restore`). No rule of the store lives here.
-const fs = require('node:fs');
-const path = require('node:path');
+// `process.getBuiltinModule` (Node 20.16 on) rather than `require`, so the helpers also work
+// in an ES module bundle (esbuild, tsup, rollup), where `require` of a builtin is not there.
+const hasBuiltin = typeof process.getBuiltinModule === 'function';
+const fs = hasBuiltin ? process.getBuiltinModule('node:fs') : require('node:fs');
+const path = hasBuiltin ? process.getBuiltinModule('node:path') : require('node:path');
 
 function codedError(message, code, ErrorClass) {
   const error = new (ErrorClass || Error)(message);
@@ -106,9 +109,8 @@ function persistToFile(store, file, options) {
  * store if there is no such file. An unreadable or damaged file rejects; it never gives an
  * empty store silently.
  */
-async function restoreFromFile(file, options) {
+async function restoreFromFile(InMemoryTaskStore, file, options) {
   checkPath(file);
-  const { InMemoryTaskStore } = require('./index.cjs');
   let text;
   try {
     text = await fs.promises.readFile(file, 'utf8');
@@ -119,5 +121,10 @@ async function restoreFromFile(file, options) {
   return InMemoryTaskStore.restore(text, options);
 }
 
-exports.persistToFile = persistToFile;
-exports.restoreFromFile = restoreFromFile;
+/** The helpers, over the store class of the entry that loads them (no require cycle). */
+exports.fileHelpers = function fileHelpers(InMemoryTaskStore) {
+  return {
+    persistToFile,
+    restoreFromFile: (file, options) => restoreFromFile(InMemoryTaskStore, file, options),
+  };
+};

@@ -7,6 +7,7 @@ import { guarded } from './guard.mjs';
 
 export const { InMemoryTaskStore, InMemoryTaskMessageQueue } = guarded(glue);
 export { cancelTask, runTask } from './tasks.mjs';
+export { persistToIndexedDB, restoreFromIndexedDB, persistToFile, restoreFromFile } from './persist-browser.mjs';
 
 /** Loads the module (once; later calls do nothing) from a URL, a Response, bytes or a WebAssembly.Module. */
 export async function loadModule(input) {
