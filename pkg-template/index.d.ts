@@ -83,7 +83,7 @@ export interface TaskStoreOptions {
   maxTasks?: number;
   /** Most tasks one session owns at once (unowned tasks count only toward `maxTasks`). Default 100,000. */
   maxTasksPerSession?: number;
-  /** Largest result stored, as the length of its JSON text; a larger one rejects (-32603). Default 64 MiB. */
+  /** Largest result stored, as the length of its JSON text in JS string units (escapes not counted); a larger one rejects (-32603). Default 64 MiB. */
   maxResultBytes?: number;
   /** Most messages a task's queue in `messageQueue()` holds when `enqueue` gives no smaller `maxSize`. Default 10,000. */
   maxQueueSize?: number;

@@ -25,14 +25,23 @@ function checkPath(file) {
 function writeAtomically(file, text) {
   const dir = path.dirname(path.resolve(file));
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(temp, 'w', 0o600);
   try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(temp, 'w', 0o600);
+    try {
+      fs.writeFileSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    try {
+      fs.unlinkSync(temp);
+    } catch {
+      // Not there (the open failed).
+    }
+    throw error;
   }
-  fs.renameSync(temp, file);
   try {
     const dirFd = fs.openSync(dir, 'r');
     try {
@@ -63,8 +72,9 @@ function persistToFile(store, file, options) {
   const opts = options ?? {};
   if (typeof opts !== 'object') throw codedError('Invalid options (expected an object)', -32602, TypeError);
   const intervalMs = opts.intervalMs ?? 5000;
-  if (!Number.isFinite(intervalMs) || intervalMs < 0) {
-    throw codedError(`Invalid options.intervalMs: ${intervalMs} (expected a non-negative number of milliseconds)`, -32602, RangeError);
+  // setInterval treats a delay below 1 ms or above 2^31 - 1 ms as 1 ms: refuse both.
+  if (typeof intervalMs !== 'number' || !(intervalMs === 0 || (intervalMs >= 1 && intervalMs <= 2_147_483_647))) {
+    throw codedError(`Invalid options.intervalMs: ${intervalMs} (expected 0, or 1 to 2147483647 milliseconds)`, -32602, RangeError);
   }
   const signals = signalsOf(opts.signals);
   const save = () => writeAtomically(file, store.snapshot());

@@ -72,7 +72,8 @@ pub struct StoreConfig {
     /// The most tasks one session owns at once (the spec's "limit concurrent tasks per
     /// requestor"); unowned tasks count only toward `max_tasks`. Default 100,000.
     pub max_tasks_per_session: u64,
-    /// The largest result stored, measured as its JSON text (about a byte per character);
+    /// The largest result stored, measured as the length of its JSON text as the binding
+    /// counts it (the JS binding: string units, escapes not counted);
     /// a larger one is refused and the task is left as it was. Default 64 MiB.
     pub max_result_bytes: u64,
     /// The most messages a task's queue holds when the caller gives no smaller `maxSize`.

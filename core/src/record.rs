@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::{
     params, ChangeKind, CreateParams, Millis, Outcome, StoreConfig, StoreError, Task, TaskId,
-    TaskStatus,
+    TaskStatus, MAX_MILLIS,
 };
 
 /// One task as a backend stores it.
@@ -38,6 +38,10 @@ pub struct TaskRecord {
     /// Whether a result has been stored (the result itself is kept beside the record).
     pub has_result: bool,
 }
+
+/// The largest version or creation position a record may hold (2^53 - 1: a JS number, and
+/// far from overflow).
+pub const MAX_COUNT: u64 = 9_007_199_254_740_991;
 
 /// Whether a task with this deadline is still live at `now`: a task is gone from its
 /// deadline on (at `deadline` itself it is already gone).
@@ -184,8 +188,14 @@ impl TaskRecord {
     /// `Err` says what is wrong.
     pub fn check_consistent(&self) -> Result<(), String> {
         let task = &self.task;
-        if self.version == 0 {
-            return Err("version is 0 (a record starts at 1)".into());
+        if self.version == 0 || self.version > MAX_COUNT {
+            return Err(format!(
+                "version {} is out of range (1 to 2^53 - 1)",
+                self.version
+            ));
+        }
+        if task.created_at > MAX_MILLIS || task.last_updated_at > MAX_MILLIS {
+            return Err("a timestamp is past the end of year 9999".into());
         }
         if task.last_updated_at < task.created_at {
             return Err("lastUpdatedAt is before createdAt".into());

@@ -97,6 +97,13 @@ impl<R, M> Snapshot<R, M> {
                 &format!("this version reads snapshot formats 1 to {SNAPSHOT_VERSION}"),
             ));
         }
+        if self.next_seq > crate::record::MAX_COUNT {
+            return Err(invalid(
+                "snapshot.nextSeq",
+                self.next_seq.to_string(),
+                "must be at most 2^53 - 1",
+            ));
+        }
         let mut ids = std::collections::HashSet::with_capacity(self.tasks.len());
         let mut last_seq = None;
         for (i, entry) in self.tasks.iter().enumerate() {

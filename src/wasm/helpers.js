@@ -63,7 +63,7 @@ function copyValue(value, key, path, ancestors) {
   }
   if (value instanceof Number) return copyValue(Number(value), key, path, ancestors);
   if (value instanceof String) return copyValue(String(value), key, path, ancestors);
-  if (value instanceof Boolean) return value.valueOf();
+  if (value instanceof Boolean) return copyValue(value.valueOf(), key, path, ancestors);
   if (ancestors.includes(value)) {
     return fail(path, value, 'expected a JSON value without cycles; it contains itself', 'type');
   }
@@ -141,18 +141,28 @@ export function copyJson(value, name) {
  * to own: a stored result is handed out as a fresh copy on every read.
  */
 export function cloneJson(value) {
+  try {
+    return cloneValue(value);
+  } catch {
+    // Cannot happen for what the store holds (checked JSON, at most 64 levels); never throw
+    // through wasm frames.
+    return value;
+  }
+}
+
+function cloneValue(value) {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    for (let i = 0; i < value.length; i++) out[i] = cloneValue(value[i]);
     return out;
   }
   const out = {};
   for (const name of Object.keys(value)) {
     if (name === '__proto__') {
-      Object.defineProperty(out, name, { value: cloneJson(value[name]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, { value: cloneValue(value[name]), enumerable: true, writable: true, configurable: true });
     } else {
-      out[name] = cloneJson(value[name]);
+      out[name] = cloneValue(value[name]);
     }
   }
   return out;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasm_bindgen::prelude::*;
 
 use super::error::{throw_on_err, type_error};
+use super::json::object_copy;
 use super::state::{with_state, Store};
 use super::task_store::{config_from, InMemoryTaskStore};
 use super::timer::now;
@@ -107,7 +108,20 @@ impl InMemoryTaskStore {
         }
         let parsed: Snapshot<Held, Held> =
             throw_on_err(serde_wasm_bindgen::from_value(document).map_err(not_a_snapshot))?;
-        let values = map_values(parsed, |held| held.0);
+        throw_on_err(parsed.check())?;
+        let mut values = map_values(parsed, |held| held.0);
+        // Results and messages pass the same check as when they were stored (JSON, at most 64
+        // levels deep): a restored document cannot hand the store what it would have refused.
+        for (i, task) in values.tasks.iter_mut().enumerate() {
+            if let Some(result) = task.result.take() {
+                let path = format!("snapshot.tasks[{i}].result");
+                task.result = Some(throw_on_err(object_copy(&path, &result))?);
+            }
+            for (j, message) in task.queue.iter_mut().enumerate() {
+                let path = format!("snapshot.tasks[{i}].queue[{j}]");
+                *message = throw_on_err(object_copy(&path, message))?;
+            }
+        }
         let store = throw_on_err(Store::restore(values, config, now()))?;
         Ok(InMemoryTaskStore::around(store, on_error))
     }

@@ -536,7 +536,7 @@ impl InMemoryTaskStore {
         };
         let iterator = make_watch(size as f64, &signal);
         let aborted = signal_state(&signal) == 1;
-        let subscribed = throw_on_err(self.with(|inner, t| {
+        let subscribed = self.with(|inner, t| {
             let session = inner.sessions.resolve(&session)?;
             let task = if is_absent(&task_id) {
                 None
@@ -565,7 +565,15 @@ impl InMemoryTaskStore {
                 .hub
                 .listen(Target::Watch(iterator.clone()), name, task);
             Ok(Some((key, control)))
-        }))?;
+        });
+        let subscribed = match subscribed {
+            Ok(subscribed) => subscribed,
+            Err(err) => {
+                // Lets go of the signal the iterator listens to.
+                end_watch(&iterator);
+                return Err(to_js_error(&err));
+            }
+        };
         match subscribed {
             Some((key, control)) => set_watch_off(&iterator, &unsubscriber(&control, key as f64)),
             None => end_watch(&iterator),
@@ -649,9 +657,16 @@ impl InMemoryTaskStore {
             Ok(Waited::Pending(key, signal, control)) => {
                 if !signal.is_undefined() {
                     let off = on_abort(&signal, &control, key as f64);
+                    // User code may have run since the signal was read (a listener of this
+                    // very call): an abort that came before the listener was added still ends
+                    // the wait.
+                    let aborted = signal_state(&signal) == 1;
                     // Kept until the wait settles; removed at once if it already has.
                     let _ = self.with(|inner, _| {
                         inner.hub.set_off(key, off);
+                        if aborted {
+                            inner.hub.abort(key, abort_reason(&signal));
+                        }
                         Ok(())
                     });
                 }

@@ -1532,3 +1532,26 @@ test('CommonJS require() gives the same runTask, cancelTask and store class as i
   await cjs.runTask(store, taskId, () => ({ content: [] }));
   assert.equal((await store.getTask(taskId)).status, 'completed');
 });
+
+test('a signal aborted by a listener of the wait call itself still ends the wait; a failed watch lets go of its signal', async (t) => {
+  const { getEventListeners } = await import('node:events');
+  const store = makeStore(t);
+  const clock = Date.now;
+  t.after(() => {
+    Date.now = clock;
+  });
+  const soon = await store.createTask({ ttl: 60_000 }, 1, REQ);
+  const target = await store.createTask({ ttl: null }, 2, REQ);
+  const controller = new AbortController();
+  store.onStatusChange((event) => {
+    if (event.type === 'removed' && event.task.taskId === soon.taskId) controller.abort(new Error('stop'));
+  });
+  // The wait's own lookup expires `soon`, whose listener aborts the signal mid-call.
+  Date.now = () => clock() + 120_000;
+  const wait = store.waitForUpdate(target.taskId, { signal: controller.signal });
+  await assert.rejects(wait, /stop/);
+  assert.equal(store.stats().waiters, 0);
+  const signal = new AbortController().signal;
+  for (let i = 0; i < 3; i++) assert.throws(() => store.watch({ taskId: 'nope', signal }), (e) => e.code === -32602);
+  assert.equal(getEventListeners(signal, 'abort').length, 0);
+});

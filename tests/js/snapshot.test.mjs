@@ -184,3 +184,21 @@ test('snapshot/restore: damaged, truncated or future snapshots throw -32602 nami
     });
   }
 });
+
+test('snapshot/restore: a restored result gets the stored-value check (depth, JSON) and timestamps stay in range; the store is never left stuck', async (t) => {
+  const { store, ids } = await sample(t);
+  const doc = JSON.parse(store.snapshot());
+  const deep = JSON.stringify(doc).replace('"structuredContent":{"n":1}', `"structuredContent":${'{"a":'.repeat(100)}1${'}'.repeat(100)}`);
+  assert.throws(() => InMemoryTaskStore.restore(deep), (e) => e.code === -32602 && e.message.startsWith('Invalid snapshot.tasks[0].result'));
+  for (const [field, value] of [['lastUpdatedAt', 8.7e15], ['createdAt', 8.7e15]]) {
+    const bad = JSON.parse(JSON.stringify(doc));
+    bad.tasks[3].record.task[field] = value;
+    assert.throws(() => InMemoryTaskStore.restore(JSON.stringify(bad)), (e) => e.code === -32602 && e.message.startsWith('Invalid snapshot.tasks[3].record'), field);
+  }
+  const far = JSON.parse(JSON.stringify(doc));
+  far.nextSeq = 2 ** 60;
+  assert.throws(() => InMemoryTaskStore.restore(JSON.stringify(far)), (e) => e.code === -32602);
+  const ok = InMemoryTaskStore.restore(JSON.stringify(doc));
+  assert.equal((await ok.getTask(ids[0], 'A')).status, 'completed');
+  ok.free();
+});
