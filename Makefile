@@ -94,6 +94,7 @@ pkg: setup
 	node scripts/to-cjs.mjs target/tasks-extension.body.mjs pkg.tmp/tasks-extension.cjs
 	echo "exports.InMemoryTaskStore = require('./index.cjs').InMemoryTaskStore;" >> pkg.tmp/tasks-extension.cjs
 	node scripts/dts-cts.mjs pkg-template/tasks-extension.d.ts pkg.tmp/tasks-extension.d.cts
+	node scripts/dts-cts.mjs pkg-template/redis.d.ts pkg.tmp/redis.d.cts
 	cp pkg-template/index.d.ts pkg.tmp/index.d.cts
 	node scripts/dts-cts.mjs pkg-template/init.d.ts pkg.tmp/init.d.cts
 	node scripts/dts-cts.mjs pkg-template/inline.d.ts pkg.tmp/inline.d.cts

@@ -29,7 +29,7 @@ replaceOnce(
 if (text.includes('import.meta')) throw new Error(`${file}: import.meta is still used`);
 
 const constructors = text.match(/^ {4}constructor\([^)]*\) \{$/gm) ?? [];
-if (constructors.length !== 2) throw new Error(`${file}: expected 2 class constructors, found ${constructors.length}`);
+if (constructors.length !== 3) throw new Error(`${file}: expected 3 class constructors (the two stores and TaskRules), found ${constructors.length}`);
 text = text.replace(/^( {4}constructor\([^)]*\) \{)$/gm, '$1\n        if (wasm === undefined) throw notLoaded();');
 text += `
 function notLoaded() {

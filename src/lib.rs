@@ -18,4 +18,4 @@ mod numbers;
 pub mod wasm;
 
 #[cfg(target_arch = "wasm32")]
-pub use wasm::{InMemoryTaskMessageQueue, InMemoryTaskStore};
+pub use wasm::{InMemoryTaskMessageQueue, InMemoryTaskStore, TaskRules};

@@ -147,6 +147,27 @@ impl StoreConfig {
         Ok(())
     }
 
+    /// Checks one more task may be created when the store holds `held` tasks and the
+    /// creating session (`None`: a call without a session) holds `owned` of them
+    /// (`max_tasks`, `max_tasks_per_session`).
+    pub fn check_room(&self, held: u64, owned: Option<u64>) -> Result<(), StoreError> {
+        if held >= self.max_tasks {
+            return Err(StoreError::LimitReached {
+                limit: Param::MaxTasks,
+                max: self.max_tasks,
+                actual: held.saturating_add(1),
+            });
+        }
+        match owned {
+            Some(owned) if owned >= self.max_tasks_per_session => Err(StoreError::LimitReached {
+                limit: Param::MaxTasksPerSession,
+                max: self.max_tasks_per_session,
+                actual: owned.saturating_add(1),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The most messages a queue may hold for a caller asking for `max_size`.
     pub fn queue_limit(&self, max_size: Option<u64>) -> u64 {
         max_size.map_or(self.max_queue_size, |m| m.min(self.max_queue_size))

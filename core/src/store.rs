@@ -19,7 +19,6 @@ use super::task::IdHashBuilder;
 use super::{
     cursor,
     cursor::CursorKey,
-    error::Param,
     is_live_at, params,
     snapshot::{Snapshot, SnapshotTask, SNAPSHOT_FORMAT, SNAPSHOT_VERSION},
     ChangeKind, Fifo, Millis, Outcome, RemovalReason, StoreConfig, StoreError, Task, TaskEvent,
@@ -676,23 +675,8 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
     /// Whether one more task may be created for `session` (`max_tasks`,
     /// `max_tasks_per_session`).
     fn check_room(&self, session: Option<&str>) -> Result<(), StoreError> {
-        let held = self.ids.len() as u64;
-        if held >= self.config.max_tasks {
-            return Err(StoreError::LimitReached {
-                limit: Param::MaxTasks,
-                max: self.config.max_tasks,
-                actual: held + 1,
-            });
-        }
-        let owned = session.map_or(0, |name| self.sessions.count(name)) as u64;
-        if session.is_some() && owned >= self.config.max_tasks_per_session {
-            return Err(StoreError::LimitReached {
-                limit: Param::MaxTasksPerSession,
-                max: self.config.max_tasks_per_session,
-                actual: owned + 1,
-            });
-        }
-        Ok(())
+        let owned = session.map(|name| self.sessions.count(name) as u64);
+        self.config.check_room(self.ids.len() as u64, owned)
     }
 
     /// Appends `message` to the queue of task `id`, which the caller must be able to see

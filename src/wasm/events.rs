@@ -28,7 +28,7 @@ extern "C" {
     fn call_listener(listener: &Function, event: &JsValue, on_error: &JsValue);
     /// Hands an event to a `watch` iterator (`last`: the iterator ends after it).
     #[wasm_bindgen(js_name = pushWatch)]
-    fn push_watch(watch: &JsValue, event: &JsValue, last: bool);
+    pub fn push_watch(watch: &JsValue, event: &JsValue, last: bool);
     /// Ends a `watch` iterator (it yields what it holds, then is done).
     #[wasm_bindgen(js_name = endWatch)]
     pub fn end_watch(watch: &JsValue);
@@ -60,6 +60,25 @@ extern "C" {
         name: Option<String>,
         reason: Option<String>,
     ) -> JsValue;
+}
+
+/// The rejection of a wait whose `timeout` (ms) passed (-32001, `name` `TimeoutError`).
+pub(super) fn timeout_error(timeout: u64, task_id: &str) -> JsValue {
+    let message = format!("Timed out after {timeout} ms waiting for task {task_id}");
+    coded_error(&message, -32001, Some("TimeoutError".into()), None)
+}
+
+/// The rejection of a wait whose task left the store (-32602, `reason` says why).
+pub(super) fn removed_error(task_id: &str, why: RemovalReason) -> JsValue {
+    let message = format!(
+        "Task with ID {task_id} was removed while waiting for it: {}",
+        match why {
+            RemovalReason::Expired => "its ttl ran out",
+            RemovalReason::Deleted => "it was deleted",
+            RemovalReason::Cleared => "the store was cleaned up",
+        }
+    );
+    coded_error(&message, -32602, None, Some(why.as_str().into()))
 }
 
 /// Who receives a listener's events.
@@ -245,11 +264,7 @@ impl Hub {
             }
             self.timeouts.remove(&(at, key));
             if let Some(waiter) = self.take_waiter(key) {
-                let message = format!(
-                    "Timed out after {} ms waiting for task {}",
-                    waiter.timeout, waiter.task
-                );
-                let error = coded_error(&message, -32001, Some("TimeoutError".into()), None);
+                let error = timeout_error(waiter.timeout, &waiter.task.to_string());
                 self.settle(waiter, false, error);
             }
         }
@@ -302,16 +317,7 @@ impl Hub {
             };
             match change.kind {
                 ChangeKind::Removed(why) => {
-                    let message = format!(
-                        "Task with ID {} was removed while waiting for it: {}",
-                        change.task_id,
-                        match why {
-                            RemovalReason::Expired => "its ttl ran out",
-                            RemovalReason::Deleted => "it was deleted",
-                            RemovalReason::Cleared => "the store was cleaned up",
-                        }
-                    );
-                    let error = coded_error(&message, -32602, None, Some(why.as_str().into()));
+                    let error = removed_error(&change.task_id.to_string(), why);
                     self.settle(waiter, false, error);
                 }
                 _ => {

@@ -572,3 +572,8 @@ export function parseJsonText(text) {
 export function jsonParseError() {
   return parseError;
 }
+
+/** A decision of `TaskRules` (see `src/wasm/rules.rs`). */
+export function makeDecision(text, previous, version, deadline, task, owner, seq, terminal, event, code) {
+  return { text, previous, version, deadline, task, owner, seq, terminal, event, code };
+}

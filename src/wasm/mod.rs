@@ -5,6 +5,7 @@
 //! - [`events`]: status listeners, `watch` iterators and waits.
 //! - [`task_view`]: building the JS `Task` object.
 //! - [`queue`]: the `InMemoryTaskMessageQueue` class.
+//! - [`rules`]: `TaskRules`, the core's rules for stores kept elsewhere (Redis).
 //! - [`snapshot`]: `snapshot()` and `InMemoryTaskStore.restore()`.
 //! - [`json`]: checking and copying results.
 //! - [`args`]: reading arguments.
@@ -16,6 +17,7 @@ mod error;
 mod events;
 mod json;
 mod queue;
+mod rules;
 mod snapshot;
 mod state;
 mod task_store;
@@ -23,4 +25,5 @@ mod task_view;
 mod timer;
 
 pub use queue::InMemoryTaskMessageQueue;
+pub use rules::TaskRules;
 pub use task_store::InMemoryTaskStore;

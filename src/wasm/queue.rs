@@ -37,7 +37,7 @@ const MESSAGE_TYPES: [&str; 4] = ["request", "notification", "response", "error"
 
 /// Copies a `QueuedMessage` (`{ type, message, timestamp }`) and checks the copy, so what
 /// was checked is what is kept (a getter cannot answer differently the second time).
-fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
+pub(super) fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
     let copy = object_copy("message", value)?;
     let kind = field("message.type", &copy, "type")?;
     if !kind
@@ -66,7 +66,7 @@ fn queued_message(value: &JsValue) -> Result<JsValue, StoreError> {
 }
 
 /// `maxSize`: absent or `Infinity` for no limit, else a non-negative integer.
-fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
+pub(super) fn max_size_arg(value: &JsValue) -> Result<Option<u64>, StoreError> {
     match value.as_f64() {
         _ if args::is_absent(value) => Ok(None),
         Some(n) if n == f64::INFINITY => Ok(None),

@@ -166,6 +166,48 @@ fn signal_arg(name: &str, value: JsValue) -> Result<JsValue, StoreError> {
 /// Unread events a `watch` keeps by default, and at most.
 const WATCH_BUFFER: (u64, u64) = (1_000, 1_000_000);
 
+/// The options of `watch`, checked: `sessionId`, `taskId` (as given), `signal` and the
+/// buffer size.
+pub(super) fn watch_options(
+    options: &JsValue,
+) -> Result<(JsValue, JsValue, JsValue, u64), StoreError> {
+    let [session, task_id, signal, size] = self::options(
+        "options",
+        options,
+        ["sessionId", "taskId", "signal", "bufferSize"],
+    )?;
+    let signal = signal_arg("options.signal", signal)?;
+    let size = if is_absent(&size) {
+        WATCH_BUFFER.0
+    } else {
+        let n = size
+            .as_f64()
+            .ok_or_else(|| type_error("options.bufferSize", describe(&size), "a number"))?;
+        let n = args::count("options.bufferSize", n)?;
+        if n == 0 || n > WATCH_BUFFER.1 {
+            return Err(range_error(
+                "options.bufferSize",
+                describe(&size),
+                "must be from 1 to 1000000",
+            ));
+        }
+        n
+    };
+    Ok((session, task_id, signal, size))
+}
+
+/// The options of `waitForUpdate` / `waitForTerminal`, checked: `sessionId` (as given),
+/// `signal`, `timeout`.
+pub(super) fn wait_options(
+    options: &JsValue,
+) -> Result<(JsValue, JsValue, Option<u64>), StoreError> {
+    let [session, signal, timeout] =
+        self::options("options", options, ["sessionId", "signal", "timeout"])?;
+    let signal = signal_arg("options.signal", signal)?;
+    let timeout = args::opt_millis("options.timeout", &timeout)?;
+    Ok((session, signal, timeout))
+}
+
 /// "Not found" for a task id argument the store does not show the caller.
 fn not_found(task_id: &JsValue) -> StoreError {
     StoreError::not_found(&task_id.as_string().unwrap_or_default())
@@ -188,7 +230,7 @@ fn resolve_task(outcome: Result<JsValue, StoreError>) -> Promise {
 }
 
 /// A status argument, matched in JS (no copy of the string into wasm memory).
-fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
+pub(super) fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
     let index = status_index(value);
     if index == -2.0 {
         return Err(type_error("status", describe(value), "a string"));
@@ -214,7 +256,7 @@ fn task_state(inner: &Inner, handle: Handle) -> Result<(TaskId, bool), StoreErro
     Ok((stored.task().task_id, stored.task().status.is_terminal()))
 }
 
-fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
+pub(super) fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
     match status_arg(value) {
         Ok(TaskStatus::Completed) => Ok(Outcome::Completed),
         Ok(TaskStatus::Failed) => Ok(Outcome::Failed),
@@ -227,7 +269,7 @@ fn outcome_arg(value: &JsValue) -> Result<Outcome, StoreError> {
     }
 }
 
-fn create_params(params: &JsValue) -> Result<CreateParams, StoreError> {
+pub(super) fn create_params(params: &JsValue) -> Result<CreateParams, StoreError> {
     object("taskParams", params)?;
     let ttl = field("taskParams.ttl", params, "ttl")?;
     let ttl = args::opt_requested_millis("taskParams.ttl", &ttl)?;
@@ -236,7 +278,7 @@ fn create_params(params: &JsValue) -> Result<CreateParams, StoreError> {
     Ok(CreateParams { ttl, poll_interval })
 }
 
-fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
+pub(super) fn request_id_arg(value: &JsValue) -> Result<(), StoreError> {
     let ok = value.is_string() || value.as_f64().is_some_and(f64::is_finite);
     if ok {
         Ok(())
@@ -508,32 +550,7 @@ impl InMemoryTaskStore {
         &self,
         #[wasm_bindgen(unchecked_param_type = "WatchOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let [session, task_id, signal, size] = throw_on_err(self::options(
-            "options",
-            &options,
-            ["sessionId", "taskId", "signal", "bufferSize"],
-        ))?;
-        let signal = throw_on_err(signal_arg("options.signal", signal))?;
-        let size = if is_absent(&size) {
-            WATCH_BUFFER.0
-        } else {
-            let n = size.as_f64().ok_or_else(|| {
-                to_js_error(&type_error(
-                    "options.bufferSize",
-                    describe(&size),
-                    "a number",
-                ))
-            })?;
-            let n = throw_on_err(args::count("options.bufferSize", n))?;
-            if n == 0 || n > WATCH_BUFFER.1 {
-                return Err(to_js_error(&range_error(
-                    "options.bufferSize",
-                    describe(&size),
-                    "must be from 1 to 1000000",
-                )));
-            }
-            n
-        };
+        let (session, task_id, signal, size) = throw_on_err(watch_options(&options))?;
         let iterator = make_watch(size as f64, &signal);
         let aborted = signal_state(&signal) == 1;
         let subscribed = self.with(|inner, t| {
@@ -602,13 +619,7 @@ impl InMemoryTaskStore {
     }
 
     fn wait(&self, task_id: JsValue, options: JsValue, until: Until) -> Promise {
-        let opts = self::options("options", &options, ["sessionId", "signal", "timeout"]).and_then(
-            |[session, signal, timeout]| {
-                let signal = signal_arg("options.signal", signal)?;
-                let timeout = args::opt_millis("options.timeout", &timeout)?;
-                Ok((session, signal, timeout))
-            },
-        );
+        let opts = wait_options(&options);
         let mut functions = None;
         let promise = Promise::new(&mut |resolve, reject| functions = Some((resolve, reject)));
         let Some((resolve, reject)) = functions else {
