@@ -92,11 +92,12 @@ function describe(value) {
 /** The command function of a node-redis (v5) or ioredis (v5) client: `(args) => Promise<reply>`. */
 function commandsOf(client, name) {
   if (client !== null && typeof client === 'object') {
+    // ioredis first: it has a `sendCommand` too, taking its own Command objects.
+    if (typeof client.call === 'function' && typeof client.callBuffer === 'function' && typeof client.duplicate === 'function') {
+      return { kind: 'ioredis', send: (args) => client.call(...args) };
+    }
     if (typeof client.sendCommand === 'function' && typeof client.duplicate === 'function') {
       return { kind: 'node-redis', send: (args) => client.sendCommand(args) };
-    }
-    if (typeof client.call === 'function' && typeof client.duplicate === 'function') {
-      return { kind: 'ioredis', send: (args) => client.call(...args) };
     }
   }
   throw codedError(`${name}: expected a connected node-redis (v5+) or ioredis (v5+) client, got ${describe(client)}`,
