@@ -146,6 +146,7 @@ const nativePath = join(resultsDir, 'native.json');
 const native = existsSync(nativePath) ? JSON.parse(readFileSync(nativePath, 'utf8')) : null;
 
 // ---- report ----
+const report = {};
 const out = [];
 const say = (text = '') => out.push(text);
 say(`mcp-task-store-wasm benchmark (${settings.mode}), Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
@@ -232,6 +233,20 @@ say(`Snapshot and restore (ours only; the SDK's store has none): ${count(snapsho
 say(table(['snapshot() (ms)', 'restore() (ms)', 'document size', 'per task'], [[
   snap.snapshotMs.toFixed(0), snap.restoreMs.toFixed(0), bytes(snap.bytes), bytes(snap.perTaskBytes)]]));
 
+const redisN = quick ? 2_000 : 10_000;
+if (spawnSync('redis-server', ['--version']).status === 0) {
+  const redis = child('redis.mjs', [redisN]);
+  report.redis = redis;
+  say();
+  say(`RedisTaskStore on one redis-server on loopback (${redis.server.split(' ').slice(0, 3).join(' ')}), ${count(redisN)} tasks,`);
+  say('4 sessions, every call awaited in turn (a rate is one call\'s latency); InMemoryTaskStore on the same workload');
+  say(table(['operation (listTasks: per page)', 'in memory', 'Redis, node-redis', 'Redis, ioredis', 'round trips per call'],
+    redis.rows.map((r) => [r.op, rate(r.memory), rate(r['node-redis']), rate(r.ioredis), r.roundTrips.toFixed(2)])));
+} else {
+  say();
+  say('RedisTaskStore: skipped (no redis-server; `make setup-redis` installs it).');
+}
+
 if (native) {
   say();
   say('Native Rust core (cargo bench --bench core) beside our wasm store: µs per call');
@@ -263,13 +278,13 @@ say(`Total time: ${duration(totalSeconds)}`);
 console.log(out.join('\n'));
 
 mkdirSync(resultsDir, { recursive: true });
-const report = {
+Object.assign(report, {
   generated: new Date().toISOString(),
   snapshot: snap,
   settings: { ...settings, reps: Object.fromEntries(settings.sizes.map((n) => [n, settings.reps(n)])) },
   environment: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem() },
   speed, memory, coldStart, sizes, native, totalSeconds,
   text: out.join('\n'),
-};
+});
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 console.error(`wrote ${join(resultsDir, 'latest.json')}`);

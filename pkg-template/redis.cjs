@@ -281,8 +281,8 @@ class RedisTaskStore {
     const s = state(this, 'listTasks');
     const session = s.rules.session(sessionId);
     await cursorKey(s);
-    const [next] = await batch(s, 'listTasks', [['GET', s.keys.seq]]);
-    const nextSeq = Number(next ?? 0);
+    // The creation counter only tells a cursor from one never issued: not read for a first page.
+    const nextSeq = cursor === undefined || cursor === null ? 0 : Number((await batch(s, 'listTasks', [['GET', s.keys.seq]]))[0] ?? 0);
     let start = s.rules.listStart(cursor, sessionId, nextSeq, undefined);
     if (start === -1) {
       // Not one of our cursors: perhaps a task id (the SDK's cursors are).
