@@ -11,6 +11,7 @@ import { startRedis } from './fixtures/redis-server.mjs';
 import { CLIENT_KINDS, connect, close } from './fixtures/redis-clients.mjs';
 import { REQ, checkError, rejectsWith, throwsWith, waitFor } from './fixtures/util.mjs';
 import { storeRules } from './conformance/store-rules.mjs';
+import { queueRules } from './conformance/queue-rules.mjs';
 
 const server = await startRedis();
 after(() => server.stop());
@@ -31,5 +32,6 @@ for (const kind of CLIENT_KINDS) {
     }
 
     storeRules(test, { makeStore, inMemory: false });
+    queueRules(test, { makeStore, MessageQueue: RedisTaskMessageQueue, inMemory: false });
   });
 }
