@@ -66,12 +66,84 @@ export function guard(cls, promising) {
   return cls;
 }
 
-/** Guards both classes of a loaded glue module; returns them. */
+// ---- The fast path of getTask and getTaskResult ----
+//
+// A read answered here, without entering wasm, when the binding has published what the core
+// would answer (see `fast` in src/wasm/state.rs): the task's entry holds the Task object
+// built for its current version (the core's change log marks it out of date), the caller's
+// session is the task's owner token exactly (both absent, or the same string: a strict
+// subset of the session rule), and the clock is before `h`, the core's earliest deadline in
+// the store (so its lazy expiry would remove nothing). Anything else, errors included, goes
+// to the core. Nothing is decided here.
+
+// Per store: the object the binding publishes into (`{ index, h, clone }`); dropped on free().
+const fastStates = new WeakMap();
+
+/** The published object of a live store (fetched from the binding once), or undefined. */
+function fastOf(store, cls) {
+  let fast = fastStates.get(store);
+  if (fast === undefined && isLive(store, cls)) {
+    fast = store.__fastReads();
+    fastStates.set(store, fast);
+  }
+  return fast;
+}
+
+/** The entry of `taskId` if the fast path may answer for `sessionId` now, else undefined. */
+function fastEntry(fast, taskId, sessionId) {
+  const entry = fast.index.get(taskId);
+  if (entry === undefined || entry.owner !== sessionId) return undefined;
+  try {
+    return Date.now() < fast.h ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function installFastReads(cls) {
+  const proto = cls.prototype;
+  if (fastInstalled.has(proto)) return;
+  fastInstalled.add(proto);
+  const { getTask, getTaskResult, free } = proto;
+  const dispose = proto[Symbol.dispose];
+  Object.defineProperty(proto, 'getTask', { configurable: true, writable: true, value(taskId, sessionId) {
+    const fast = fastOf(this, cls);
+    const entry = fast === undefined ? undefined : fastEntry(fast, taskId, sessionId);
+    const t = entry === undefined ? undefined : entry.view;
+    if (t === undefined) return getTask.call(this, taskId, sessionId);
+    // A literal, not a spread: the copy the caller owns, in the fields' order.
+    return Promise.resolve(t.statusMessage === undefined
+      ? { taskId: t.taskId, status: t.status, createdAt: t.createdAt, lastUpdatedAt: t.lastUpdatedAt, ttl: t.ttl, pollInterval: t.pollInterval }
+      : { taskId: t.taskId, status: t.status, statusMessage: t.statusMessage, createdAt: t.createdAt,
+        lastUpdatedAt: t.lastUpdatedAt, ttl: t.ttl, pollInterval: t.pollInterval });
+  } });
+  Object.defineProperty(proto, 'getTaskResult', { configurable: true, writable: true, value(taskId, sessionId) {
+    const fast = fastOf(this, cls);
+    const entry = fast === undefined ? undefined : fastEntry(fast, taskId, sessionId);
+    if (entry === undefined || entry.result === undefined) return getTaskResult.call(this, taskId, sessionId);
+    return Promise.resolve(fast.clone(entry.result));
+  } });
+  Object.defineProperty(proto, 'free', { configurable: true, writable: true, value() {
+    fastStates.delete(this);
+    return free.call(this);
+  } });
+  if (typeof dispose === 'function') {
+    Object.defineProperty(proto, Symbol.dispose, { configurable: true, writable: true, value() {
+      fastStates.delete(this);
+      return dispose.call(this);
+    } });
+  }
+}
+const fastInstalled = new WeakSet();
+
+/** Guards both classes of a loaded glue module (and gives the store its fast reads); returns them. */
 export function guarded(glue) {
+  const store = guard(glue.InMemoryTaskStore,
+    ['createTask', 'getTask', 'storeTaskResult', 'getTaskResult', 'updateTaskStatus', 'listTasks',
+      'waitForUpdate', 'waitForTerminal', 'deleteTask', 'cancelTask']);
+  installFastReads(store);
   return {
-    InMemoryTaskStore: guard(glue.InMemoryTaskStore,
-      ['createTask', 'getTask', 'storeTaskResult', 'getTaskResult', 'updateTaskStatus', 'listTasks',
-        'waitForUpdate', 'waitForTerminal', 'deleteTask', 'cancelTask']),
+    InMemoryTaskStore: store,
     InMemoryTaskMessageQueue: guard(glue.InMemoryTaskMessageQueue, ['enqueue', 'dequeue', 'dequeueAll']),
   };
 }

@@ -198,13 +198,17 @@ function iso(ms) {
 /**
  * The wire Task object, fields in the spec's order; `statusMessage` only when set.
  * `createdAt` comes made (once per task); `lastUpdatedAt` arrives as milliseconds and is
- * formatted here, which is cheaper than decoding a string out of wasm memory.
+ * formatted here, which is cheaper than decoding a string out of wasm memory. With the
+ * task's index `entry`, the object is published there (it is built for the current version).
  */
-export function makeTask(taskId, status, statusMessage, createdAt, createdMs, lastUpdatedMs, ttl, pollInterval) {
+export function makeTask(entry, taskId, status, statusMessage, createdAt, createdMs, lastUpdatedMs, ttl, pollInterval) {
   const lastUpdatedAt = lastUpdatedMs === createdMs ? createdAt : iso(lastUpdatedMs);
-  return statusMessage === undefined
+  const task = statusMessage === undefined
     ? { taskId, status, createdAt, lastUpdatedAt, ttl, pollInterval }
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
+  // Published as the task's current state for the fast path of getTask.
+  if (entry !== undefined) entry.view = task;
+  return task;
 }
 
 // The spec's status names, in the order of the core's ALL_STATUSES.
@@ -576,4 +580,39 @@ export function jsonParseError() {
 /** A decision of `TaskRules` (see `src/wasm/rules.rs`). */
 export function makeDecision(text, previous, version, deadline, task, owner, seq, terminal, event, code) {
   return { text, previous, version, deadline, task, owner, seq, terminal, event, code };
+}
+
+// ---- The fast path of getTask / getTaskResult (see `fast` in src/wasm/state.rs) ----
+
+/** The slot of the index entry for `key`, or -1. */
+export function slotAt(map, key) {
+  const entry = map.get(key);
+  return entry === undefined ? -1 : entry.slot;
+}
+
+/** Files a task's entry in the index: its slot, owner token, published Task and result. */
+export function fileEntry(map, id, slot, owner) {
+  const entry = { slot, owner, view: undefined, result: undefined };
+  map.set(id, entry);
+  return entry;
+}
+
+/** The task changed: its published Task is out of date. */
+export function stale(entry) {
+  entry.view = undefined;
+}
+
+/** The object the fast path reads: the index, the earliest deadline `h`, and the copy of a result a reader gets. */
+export function makeFast(index) {
+  return { index, h: -Infinity, clone: cloneJson };
+}
+
+/** Publishes the store's earliest deadline. */
+export function setHorizon(fast, h) {
+  fast.h = h;
+}
+
+/** Publishes a task's stored result. */
+export function publishResult(entry, result) {
+  entry.result = result;
 }

@@ -198,6 +198,7 @@ impl TaskRules {
             task,
             &JsValue::from_str(&task.task_id.to_string()),
             &iso_time(task.created_at as f64),
+            &JsValue::UNDEFINED,
         )
     }
 

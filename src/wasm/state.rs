@@ -30,6 +30,23 @@ extern "C" {
     /// would cost more than the lookup itself.
     #[wasm_bindgen(js_name = numberAt)]
     fn number_at_or_minus_one(map: &Map, key: &JsValue) -> f64;
+    /// The slot of the index entry for `key`, -1 if absent.
+    #[wasm_bindgen(js_name = slotAt)]
+    fn slot_at(map: &Map, key: &JsValue) -> f64;
+    /// Files a new task's fast-read entry under `id`; returns the entry.
+    #[wasm_bindgen(js_name = fileEntry)]
+    fn file_entry(map: &Map, id: &JsValue, slot: u32, owner: &JsValue) -> JsValue;
+    /// Marks an entry's published Task as out of date.
+    fn stale(entry: &JsValue);
+    /// The object the JS fast path reads: `{ index, h }`.
+    #[wasm_bindgen(js_name = makeFast)]
+    fn make_fast(index: &Map) -> JsValue;
+    /// Publishes the earliest deadline of the store (`Infinity` for none).
+    #[wasm_bindgen(js_name = setHorizon)]
+    fn set_horizon(fast: &JsValue, h: f64);
+    /// Publishes a task's stored result in its entry.
+    #[wasm_bindgen(js_name = publishResult)]
+    pub(super) fn publish_result(entry: &JsValue, result: &JsValue);
 }
 
 /// The number `map` holds for `key`, if any (our maps hold only non-negative numbers).
@@ -49,6 +66,8 @@ pub(super) struct TaskCache {
     created_at: JsValue,
     view: JsValue,
     built_for: u64,
+    /// The task's entry in the index, which the JS fast path reads (see [`Inner::fast`]).
+    pub(super) entry: JsValue,
 }
 
 /// The core store and the binding's caches.
@@ -66,6 +85,17 @@ pub(super) struct Inner {
     pub(super) control: Option<Function>,
     /// The change log of the current call, when someone listens (kept to reuse its memory).
     scratch: Vec<TaskEvent>,
+    /// What the JS fast path of `getTask` / `getTaskResult` reads (`guard.mjs`): the index,
+    /// whose entries hold the Task object last built for the task's current version and
+    /// its stored result, and `h`, the core's earliest deadline in the store. The fast path
+    /// answers only when the caller's session is the task's owner token (both absent, or the
+    /// same string), the entry's Task is current, and `Date.now() < h` (so the core's lazy
+    /// expiry would remove nothing): then it is what the core would answer. It decides
+    /// nothing; every entry is written here from what the core decided, and the core's
+    /// change log is the one thing that marks entries out of date.
+    fast: JsValue,
+    /// The `h` last published.
+    horizon: f64,
 }
 
 /// Session ids seen recently, so a session string is copied into wasm memory once rather
@@ -126,6 +156,46 @@ impl Inner {
             hub: Hub::default(),
             control: None,
             scratch: Vec::new(),
+            fast: JsValue::UNDEFINED,
+            horizon: f64::NAN,
+        }
+    }
+
+    /// The object the JS fast path reads (made on first use).
+    pub(super) fn fast(&mut self) -> JsValue {
+        if self.fast.is_undefined() {
+            self.fast = make_fast(&self.index);
+            self.horizon = f64::NAN;
+            self.publish_horizon();
+        }
+        self.fast.clone()
+    }
+
+    fn publish_horizon(&mut self) {
+        if self.fast.is_undefined() {
+            return;
+        }
+        let h = self
+            .store
+            .next_deadline()
+            .map_or(f64::INFINITY, |d| d as f64);
+        if h != self.horizon {
+            self.horizon = h;
+            set_horizon(&self.fast, h);
+        }
+    }
+
+    /// Marks the entry of the task `event` changed out of date, unless its Task object was
+    /// already rebuilt for the record's current version.
+    fn mark_changed(&self, event: &TaskEvent) {
+        let Some(handle) = self.store.handle_of(event.task_id) else {
+            return;
+        };
+        if let Some(stored) = self.store.stored(handle) {
+            let cache = stored.extra();
+            if cache.built_for != stored.record().version {
+                stale(&cache.entry);
+            }
         }
     }
 
@@ -139,25 +209,23 @@ impl Inner {
     /// events for whoever listens or waits, and make sure the timer fires by the earliest
     /// deadline or wait timeout.
     pub(super) fn settle_up(&mut self, now: Millis) {
-        if self.hub.is_idle() {
-            for event in self.store.drain_events() {
-                if let ChangeKind::Removed(_) = event.kind {
-                    self.index
-                        .delete(&JsValue::from_str(&event.task_id.to_string()));
-                }
+        let idle = self.hub.is_idle();
+        let mut events = std::mem::take(&mut self.scratch);
+        events.extend(self.store.drain_events());
+        for event in events.drain(..) {
+            if let ChangeKind::Removed(_) = event.kind {
+                self.index
+                    .delete(&JsValue::from_str(&event.task_id.to_string()));
             }
-        } else {
-            let mut events = std::mem::take(&mut self.scratch);
-            events.extend(self.store.drain_events());
-            for event in events.drain(..) {
-                if let ChangeKind::Removed(_) = event.kind {
-                    self.index
-                        .delete(&JsValue::from_str(&event.task_id.to_string()));
-                }
+            if !idle {
                 self.announce(&event);
             }
-            self.scratch = events;
+            if !matches!(event.kind, ChangeKind::Removed(_)) {
+                self.mark_changed(&event);
+            }
         }
+        self.scratch = events;
+        self.publish_horizon();
         if let Some(callback) = &self.on_timer {
             let deadline = match (self.store.next_deadline(), self.hub.next_timeout()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -200,6 +268,7 @@ impl Inner {
                 last,
                 &JsValue::from_str(&last.task_id.to_string()),
                 &iso_time(last.created_at as f64),
+                &JsValue::UNDEFINED,
             ),
             (None, Some(h)) => match self.view(h) {
                 Ok(view) => view,
@@ -231,33 +300,55 @@ impl Inner {
     }
 
     /// Files a task just created in `handle`'s slot: its id and `createdAt` strings, and
-    /// the index entry.
-    pub(super) fn file_new(&mut self, handle: Handle) -> Result<(), StoreError> {
+    /// the index entry. `owner` is the owning session as a JS string (the caller's own
+    /// `sessionId` value), or `undefined`.
+    pub(super) fn file_new(&mut self, handle: Handle, owner: &JsValue) -> Result<(), StoreError> {
         let task = self.store.stored(handle).ok_or_else(removed)?.task();
-        let cache = TaskCache {
-            id: JsValue::from_str(&task.task_id.to_string()),
-            created_at: iso_time(task.created_at as f64),
+        let id = JsValue::from_str(&task.task_id.to_string());
+        let created_at = iso_time(task.created_at as f64);
+        let entry = file_entry(&self.index, &id, handle.slot(), owner);
+        *self.store.extra_mut(handle).ok_or_else(removed)? = TaskCache {
+            id,
+            created_at,
             view: JsValue::UNDEFINED,
             built_for: 0,
+            entry,
         };
-        self.index.set(&cache.id, &JsValue::from(handle.slot()));
-        *self.store.extra_mut(handle).ok_or_else(removed)? = cache;
         Ok(())
     }
 
     /// Files every task the store holds (after a restore).
     pub(super) fn file_all(&mut self, now: Millis) -> Result<(), StoreError> {
         for handle in self.store.all(now) {
-            self.file_new(handle)?;
+            let owner = self
+                .store
+                .stored(handle)
+                .and_then(|s| s.record().owner.as_deref().map(JsValue::from_str))
+                .unwrap_or(JsValue::UNDEFINED);
+            self.file_new(handle, &owner)?;
         }
         Ok(())
     }
 
     /// Looks a task id up in the index (no copy of the string into wasm memory).
     pub(super) fn key(&self, task_id: &JsValue) -> Result<Key, StoreError> {
-        match number_at(&self.index, task_id) {
+        match Some(slot_at(&self.index, task_id)).filter(|&n| n >= 0.0) {
             Some(slot) => Ok(Key::Slot(slot as u32)),
             None => args::string("taskId", task_id).map(Key::Text),
+        }
+    }
+
+    /// What the store holds in the slot of `key` (a task found in the index).
+    pub(super) fn key_stored(
+        &self,
+        key: &Key,
+    ) -> Option<&crate::core::Stored<JsValue, JsValue, TaskCache>> {
+        match key {
+            Key::Slot(slot) => self
+                .store
+                .handle_at(*slot)
+                .and_then(|h| self.store.stored(h)),
+            Key::Text(_) => None,
         }
     }
 
@@ -284,7 +375,7 @@ impl Inner {
         if cache.id.is_undefined() {
             return Err(internal("a live task without its strings"));
         }
-        let built = task_object(stored.task(), &cache.id, &cache.created_at);
+        let built = task_object(stored.task(), &cache.id, &cache.created_at, &cache.entry);
         if let Some(cache) = self.store.extra_mut(handle) {
             cache.view = built.clone();
             cache.built_for = version;

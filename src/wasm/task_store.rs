@@ -25,7 +25,7 @@ use super::events::{
 };
 use super::json::{owned_copy, sized_object_copy};
 use super::queue::InMemoryTaskMessageQueue;
-use super::state::{with_state, Inner, Store};
+use super::state::{publish_result, with_state, Inner, Store};
 use super::task_view::{resolve_copy, resolve_page, shallow_copy};
 use crate::core::{
     CreateParams, ErrorKind, Handle, Outcome, StoreConfig, StoreError, TaskId, TaskStatus,
@@ -391,7 +391,12 @@ impl InMemoryTaskStore {
             let handle = inner
                 .store
                 .create(id, params, inner.sessions.name(session), t)?;
-            inner.file_new(handle)?;
+            let owner = if session.is_some() {
+                session_id.clone()
+            } else {
+                JsValue::UNDEFINED
+            };
+            inner.file_new(handle, &owner)?;
             inner.view(handle)
         }))
     }
@@ -436,6 +441,11 @@ impl InMemoryTaskStore {
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
             inner.store.store_result(id, outcome, copy, session, t)?;
+            if let Some(stored) = inner.key_stored(&key) {
+                if let Some(result) = stored.result() {
+                    publish_result(&stored.extra().entry, result);
+                }
+            }
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -452,10 +462,15 @@ impl InMemoryTaskStore {
             let key = inner.key(&task_id)?;
             let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
-            inner
+            let result = inner
                 .store
-                .result(id, inner.sessions.name(session), t)
-                .map(owned_copy)
+                .result(id, inner.sessions.name(session), t)?
+                .clone();
+            // Published for the fast path: a stored result never changes while its task lives.
+            if let Some(stored) = inner.key_stored(&key) {
+                publish_result(&stored.extra().entry, &result);
+            }
+            Ok(owned_copy(&result))
         }))
     }
 
@@ -727,6 +742,13 @@ impl InMemoryTaskStore {
                 .cancel(id, None, inner.sessions.name(session), t)?;
             inner.view(handle)
         }))
+    }
+
+    /// The object the package's JS fast path of `getTask` / `getTaskResult` reads (internal;
+    /// see `pkg-template/guard.mjs`).
+    #[wasm_bindgen(js_name = __fastReads)]
+    pub fn fast_reads(&self) -> Result<JsValue, JsValue> {
+        throw_on_err(self.with(|inner, _| Ok(inner.fast())))
     }
 
     /// Counts of what the store holds.

@@ -10,6 +10,7 @@ use crate::core::{Task, TaskStatus, ALL_STATUSES};
 extern "C" {
     #[wasm_bindgen(js_name = makeTask)]
     fn make_task(
+        entry: &JsValue,
         task_id: &JsValue,
         status: &JsValue,
         status_message: &JsValue,
@@ -48,14 +49,21 @@ fn status_value(status: TaskStatus) -> JsValue {
 
 /// The wire `Task` object: `taskId`, `status`, `statusMessage` (only when set),
 /// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`. The id and
-/// `createdAt` strings are made once per task and passed in.
-pub fn task_object(task: &Task, task_id: &JsValue, created_at: &JsValue) -> JsValue {
+/// `createdAt` strings are made once per task and passed in. With a fast-read `entry`
+/// (see `state.rs`), the object is published in it as the task's current state.
+pub fn task_object(
+    task: &Task,
+    task_id: &JsValue,
+    created_at: &JsValue,
+    entry: &JsValue,
+) -> JsValue {
     let message = task
         .status_message
         .as_deref()
         .map_or(JsValue::UNDEFINED, JsValue::from_str);
     let ttl = task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
     make_task(
+        entry,
         task_id,
         &status_value(task.status),
         &message,
