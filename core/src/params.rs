@@ -187,6 +187,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn room_is_checked_against_both_limits() {
+        let c = StoreConfig {
+            max_tasks: 3,
+            max_tasks_per_session: 2,
+            ..StoreConfig::default()
+        };
+        assert!(c.check_room(2, Some(1)).is_ok());
+        assert!(c.check_room(2, None).is_ok());
+        let all = c.check_room(3, None).unwrap_err();
+        assert!(matches!(
+            all,
+            StoreError::LimitReached {
+                limit: Param::MaxTasks,
+                max: 3,
+                actual: 4
+            }
+        ));
+        let mine = c.check_room(2, Some(2)).unwrap_err();
+        assert!(matches!(
+            mine,
+            StoreError::LimitReached {
+                limit: Param::MaxTasksPerSession,
+                max: 2,
+                actual: 3
+            }
+        ));
+        assert_eq!(mine.code(), crate::INTERNAL_ERROR);
+    }
+
+    #[test]
     fn ttl_is_clamped_to_the_configured_bounds() {
         let c = StoreConfig::default();
         assert_eq!(c.grant_ttl(None), None);
