@@ -233,6 +233,16 @@ say(`Snapshot and restore (ours only; the SDK's store has none): ${count(snapsho
 say(table(['snapshot() (ms)', 'restore() (ms)', 'document size', 'per task'], [[
   snap.snapshotMs.toFixed(0), snap.restoreMs.toFixed(0), bytes(snap.bytes), bytes(snap.perTaskBytes)]]));
 
+const e2e = child('e2e.mjs', [1_000, quick ? 3_000 : 10_000, quick ? 5 : 7]);
+report.e2e = e2e;
+say();
+say(`End to end: tasks/get and tasks/result through a real McpServer and Client (InMemoryTransport), ${count(e2e.tasks)} tasks,`);
+say(`${count(e2e.calls)} calls per run, median of ${e2e.reps} runs, the two stores alternating`);
+say(table(['request', `${LABELS.ours} (calls/s)`, `${LABELS.sdk} (calls/s)`, `ours/${LABELS.short}`], [
+  ['tasks/get', rate(e2e.ours.get), rate(e2e.sdk.get), ratio(e2e.ours.get / e2e.sdk.get)],
+  ['tasks/result', rate(e2e.ours.result), rate(e2e.sdk.result), ratio(e2e.ours.result / e2e.sdk.result)],
+]));
+
 const redisN = quick ? 2_000 : 10_000;
 if (spawnSync('redis-server', ['--version']).status === 0) {
   const redis = child('redis.mjs', [redisN]);
