@@ -161,6 +161,7 @@ async function screenshot() {
     const running = await startTool(page, 'Start countdown');
     await rowOf(page, running).locator('.message', { hasText: 'T-3' }).waitFor();
     await page.locator('#inputs input[name="note"]').fill('after the tests pass');
+    await page.evaluate(() => document.activeElement?.blur());
     await page.mouse.move(0, 0);
     const file = path.join(WWW, 'screenshot.png');
     await page.screenshot({ path: file });

@@ -111,6 +111,7 @@ function createServer(store, queue) {
     async ({ reason }, ctx) => {
       await ctx.setStatus('calling upstream…');
       await sleep(900, ctx.signal);
+      await ctx.setStatus('upstream answered 503');
       return { ...text(`failed: ${reason}`), isError: true };
     },
   );
