@@ -169,10 +169,12 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
   await t.test('reload: the tasks and results are back; work cut off by the reload ends failed; a short ttl still ends on time', async () => {
     const shortId = await startTool(page, `Start short-ttl (${SHORT_TTL / 1000} s)`);
     await until(cell(page, shortId, 'status'), 'completed');
+    const asking = await startTool(page, 'Ask for input');
+    await page.locator('#inputs form').waitFor();
     const running = await startTool(page, 'Start countdown');
     await until(cell(page, running, 'message'), /^T-[1-5]$/);
     await page.reload();
-    assert.equal(await open(), 'Restored 7 tasks from IndexedDB; 1 interrupted by the reload. Ready.');
+    assert.equal(await open(), 'Restored 8 tasks from IndexedDB; 2 interrupted by the reload. Ready.');
     const expected = {
       [ids.countdown]: ['completed', 'liftoff after 5 steps'],
       [ids.confirm]: ['completed', 'answer: no (“not on a Friday”)'],
@@ -180,16 +182,21 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
       [ids.cancelled]: ['cancelled', 'cancelled, no result'],
       [shortId]: ['completed', 'done, gone soon'],
       [running]: ['failed', 'the page that ran this work was reloaded'],
+      [asking]: ['failed', 'the page that ran this work was reloaded'],
     };
     for (const [id, [status, result]] of Object.entries(expected)) {
       await until(cell(page, id, 'status'), status);
       await until(cell(page, id, 'result'), result);
     }
     assert.equal(await text(cell(page, running, 'message')), 'interrupted by a reload');
-    assert.equal(await page.locator('#tasks tbody tr').count(), 6);
+    assert.equal(await text(cell(page, asking, 'message')), 'interrupted by a reload');
+    // Its result came by tasks/result, which delivers any question still queued before the result.
+    assert.equal(await page.locator('#inputs form').count(), 0, 'the question of the interrupted task is asked again');
+    assert.equal(await text(page.locator('#inputs .none')), 'Nothing to answer.');
+    assert.equal(await page.locator('#tasks tbody tr').count(), 7);
     assert.equal(await rowOf(page, ids.bob).count(), 0);
     await rowOf(page, shortId).waitFor({ state: 'detached', timeout: SHORT_TTL + 3000 });
-    await until(page.locator('#stat-tasks'), '6');
+    await until(page.locator('#stat-tasks'), '7');
   });
 
   await t.test('away past a deadline: the expired task is not restored, the others are', async () => {
@@ -198,11 +205,11 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
     await page.goto('about:blank');
     await page.waitForTimeout(SHORT_TTL + 500);
     await page.goto(`${site.origin}/`);
-    assert.equal(await open(), 'Restored 6 tasks from IndexedDB. Ready.');
+    assert.equal(await open(), 'Restored 7 tasks from IndexedDB. Ready.');
     await until(cell(page, ids.countdown, 'result'), 'liftoff after 5 steps');
-    assert.equal(await page.locator('#tasks tbody tr').count(), 5);
+    assert.equal(await page.locator('#tasks tbody tr').count(), 6);
     assert.equal(await rowOf(page, id).count(), 0);
-    assert.equal(await text(page.locator('#stat-tasks')), '6');
+    assert.equal(await text(page.locator('#stat-tasks')), '7');
   });
 
   await t.test('phone width 360×740: one column, nothing wider than the screen', async () => {

@@ -26,9 +26,10 @@ function report(error) {
  * Tasks still running when the page went away lost their work with it: the restored store still
  * holds them, so they are ended here, failed, with a note saying why.
  */
-async function endInterruptedWork(store) {
+async function endInterruptedWork(store, queue) {
   const interrupted = store.getAllTasks().filter((task) => !TERMINAL.has(task.status));
   for (const { taskId } of interrupted) {
+    await queue.dequeueAll(taskId); // a question whose asker is gone
     await store.updateTaskStatus(taskId, 'working', 'interrupted by a reload');
     await store.storeTaskResult(taskId, 'failed', {
       content: [{ type: 'text', text: 'the page that ran this work was reloaded' }],
@@ -41,9 +42,9 @@ async function endInterruptedWork(store) {
 async function main() {
   const store = await restoreFromIndexedDB(DB_NAME, STORE_OPTIONS);
   const restored = store.size;
-  const interrupted = await endInterruptedWork(store);
-  persistToIndexedDB(store, { name: DB_NAME, intervalMs: 1000 });
   const queue = store.messageQueue();
+  const interrupted = await endInterruptedWork(store, queue);
+  persistToIndexedDB(store, { name: DB_NAME, intervalMs: 1000 });
 
   const table = new TaskTable($('#tasks tbody'), $('#empty'), {
     cancel: (taskId) => cancel(taskId),
