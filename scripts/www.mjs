@@ -62,6 +62,33 @@ export async function sizes(dir) {
   return { files, total };
 }
 
+/**
+ * What each page loads: the files its HTML names, and every file those name in turn (a chunk
+ * imports another, the store's glue names the .wasm); links to the other page not followed.
+ * Resolves with [{ page, raw, gzip }].
+ */
+export async function pageSizes(dir) {
+  const { files } = await sizes(dir);
+  const byName = new Map(files.map((f) => [path.posix.basename(f.file), f]));
+  const pages = [];
+  for (const html of files.filter((f) => f.file.endsWith('.html'))) {
+    const seen = new Set([html.file]);
+    const todo = [html.file];
+    while (todo.length) {
+      const body = await readFile(path.join(dir, todo.pop()), 'utf8');
+      for (const [name, f] of byName) {
+        if (!seen.has(f.file) && !name.endsWith('.html') && body.includes(name)) {
+          seen.add(f.file);
+          if (/\.(js|css)$/.test(name)) todo.push(f.file);
+        }
+      }
+    }
+    const mine = files.filter((f) => seen.has(f.file));
+    pages.push({ page: html.file, raw: mine.reduce((n, f) => n + f.raw, 0), gzip: mine.reduce((n, f) => n + f.gzip, 0) });
+  }
+  return pages;
+}
+
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 export function formatSizes({ files, total }) {
@@ -184,6 +211,9 @@ async function main() {
     await buildWww(DIST);
     console.log(`www: built into ${path.relative(ROOT, DIST)}/ (what a visitor downloads):`);
     console.log(formatSizes(await sizes(DIST)));
+    for (const { page, raw, gzip } of await pageSizes(DIST)) {
+      console.log(`www: ${page} loads ${kb(raw)}, ${kb(gzip)} gzipped (its HTML, JS, CSS and the .wasm)`);
+    }
   } else if (command === 'serve') {
     let site;
     try {

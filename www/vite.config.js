@@ -26,5 +26,11 @@ export default {
     target: 'es2022',
     // The store's .wasm stays a file of its own (fetched once, compiled while streaming).
     assetsInlineLimit: 0,
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        extension: fileURLToPath(new URL('./extension.html', import.meta.url)),
+      },
+    },
   },
 };

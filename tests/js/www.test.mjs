@@ -1,8 +1,9 @@
 // The browser demo (www/) in headless Chromium (playwright-core): built with Vite into a temp dir,
 // served on 127.0.0.1, and used as a person would: each tool started, the countdown followed to
 // its end, the question answered with the keyboard, a task cancelled, the short-ttl task watched
-// until it leaves, the sessions switched, the page reloaded. Asserts on visible text only; fails
-// on any console error. Screenshots at 1280×800 and 360×740 go to tmp-www-shots/ (git-ignored).
+// until it leaves, the sessions switched, the page reloaded; then the second tab, the same tools
+// over the 2026-07-28 Tasks extension. Asserts on visible text only; fails on any console error.
+// Screenshots at 1280×800 and 360×740 go to tmp-www-shots/ (git-ignored).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -32,14 +33,15 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
   cleanups.push(() => rm(out, { recursive: true, force: true }));
   await mkdir(SHOTS, { recursive: true });
 
-  // ---- the build: one page, its script, its style and the store's .wasm; nothing of Node ----
+  // ---- the build: two pages, their scripts, one style sheet and the store's .wasm; nothing of Node ----
   const files = await buildWww(out);
-  assert.ok(files.includes('index.html'), files.join(', '));
-  assert.equal(files.filter((f) => f.endsWith('.js')).length, 1, files.join(', '));
+  assert.ok(files.includes('index.html') && files.includes('extension.html'), files.join(', '));
   assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, files.join(', '));
   assert.equal(files.filter((f) => f.endsWith('.css')).length, 1, files.join(', '));
-  const js = await readFile(path.join(out, files.find((f) => f.endsWith('.js'))), 'utf8');
-  assert.doesNotMatch(js, /__vite-browser-external/, 'a Node module was stubbed into the bundle');
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    const js = await readFile(path.join(out, file), 'utf8');
+    assert.doesNotMatch(js, /__vite-browser-external/, `a Node module was stubbed into ${file}`);
+  }
 
   const site = await serveDir(out);
   cleanups.push(() => site.close());
@@ -223,6 +225,49 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
     await page.screenshot({ path: path.join(SHOTS, 'www-360x740-full.png'), fullPage: true });
     await page.getByRole('button', { name: 'Decline' }).click();
     await until(page.locator('#tasks tbody tr .result'), 'no answer (decline)');
+  });
+
+  await t.test('the second tab: the same tools over the 2026-07-28 Tasks extension with the official ext-tasks client', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Tasks extension · 2026-07-28' }).click();
+    assert.equal(await open(), 'A new store (this tab is not saved over a reload). Ready.');
+    assert.equal(await text(page.locator('h1')), 'The Tasks extension, live in this tab');
+    const countdown = await startTool(page, 'Start countdown');
+    await until(cell(page, countdown, 'message'), /^T-[1-5]$/);
+    await until(cell(page, countdown, 'status'), 'completed');
+    await until(cell(page, countdown, 'result'), 'liftoff after 5 steps');
+
+    const asking = await startTool(page, 'Ask for input');
+    await until(cell(page, asking, 'status'), 'input required');
+    await until(page.locator('#inputs form'), `Task ${asking} asks: Ship the release today?`);
+    assert.equal(await text(page.locator('#stat-inputs')), '1'); // TasksExtension.stats().inputStates
+    await page.locator('#inputs input[name="note"]').fill('via tasks/update');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await until(cell(page, asking, 'status'), 'completed');
+    await until(cell(page, asking, 'result'), 'answer: yes (“via tasks/update”)');
+
+    const flaky = await startTool(page, 'Start failing tool');
+    await until(cell(page, flaky, 'status'), 'failed');
+    await until(cell(page, flaky, 'result'), 'error -32603: the upstream service is down');
+
+    const cancelled = await startTool(page, 'Start countdown');
+    await until(cell(page, cancelled, 'message'), 'T-4');
+    await cell(page, cancelled, 'actions').getByRole('button', { name: `Cancel task ${cancelled}` }).click();
+    await until(cell(page, cancelled, 'status'), 'cancelled');
+    await until(cell(page, cancelled, 'result'), 'cancelled, no result');
+    await until(page.locator('#stat-tasks'), '4');
+    await page.screenshot({ path: path.join(SHOTS, 'www-extension-1280x800.png') });
+
+    await page.getByRole('radio', { name: 'bob' }).check();
+    await until(page.locator('#empty'), 'No tasks in session bob.');
+    assert.equal(await text(page.locator('#visibility')),
+      "Session bob sees 0 tasks of the store's 4 tasks; the other session's are not visible here.");
+    const mine = await startTool(page, 'Start failing tool');
+    await until(cell(page, mine, 'status'), 'failed');
+    await page.getByRole('radio', { name: 'alice' }).check();
+    await until(cell(page, countdown, 'result'), 'liftoff after 5 steps');
+    assert.equal(await page.locator('#tasks tbody tr').count(), 4);
+    assert.equal(await rowOf(page, mine).count(), 0);
   });
 
   noErrors();
