@@ -95,6 +95,8 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
     await until(cell(page, id, 'result'), 'answer: no (“not on a Friday”)');
     assert.equal(await text(page.locator('#inputs .none')), 'Nothing to answer.');
     assert.equal(await form.count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Nothing to answer.', 'the keyboard stays in the panel');
+    assert.equal(await page.locator('#announce').textContent(), `Task ${id} is completed.`, 'the live region');
   });
 
   await t.test('failing tool: failed, with the error result', async () => {

@@ -163,7 +163,7 @@ async function main() {
     cancel: (taskId) => current.session.cancelTask(taskId).catch(report),
     answer: (taskId) => inputs.focus(taskId),
     canAnswer: (taskId) => inputs.has(taskId),
-  });
+  }, $('#announce'));
   const inputs = new InputRequests($('#inputs .list'), $('#inputs .none'), () => table.redrawActions());
   const sessions = new Map();
   for (const id of SESSIONS) sessions.set(id, await openSession(id, (params, taskId) => inputs.ask(params, taskId, id)));

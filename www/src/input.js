@@ -54,9 +54,19 @@ export class InputRequests {
   #settle(key, answer) {
     const entry = this.pending.get(key);
     if (!entry) return;
+    const hadFocus = entry.form.contains(document.activeElement);
     this.pending.delete(key);
     entry.resolve(answer);
     this.#draw();
+    // The keyboard stays in the panel: on the next question, or on "Nothing to answer."
+    if (hadFocus) {
+      const next = this.list.querySelector('input');
+      if (next) next.focus();
+      else {
+        this.none.tabIndex = -1;
+        this.none.focus();
+      }
+    }
   }
 
   #draw() {

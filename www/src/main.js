@@ -50,7 +50,7 @@ async function main() {
     cancel: (taskId) => cancel(taskId),
     answer: (taskId) => inputs.focus(taskId),
     canAnswer: (taskId) => inputs.has(taskId),
-  });
+  }, $('#announce'));
   const inputs = new InputRequests($('#inputs .list'), $('#inputs .none'), () => table.redrawActions());
 
   const sessions = new Map();

@@ -19,17 +19,20 @@ export class TaskTable {
    * @param {HTMLTableSectionElement} tbody
    * @param {HTMLElement} empty shown when there is no row
    * @param {{ cancel(taskId): void, answer(taskId): void, canAnswer(taskId): boolean }} actions
+   * @param {HTMLElement} [announcer] an aria-live element
    */
-  constructor(tbody, empty, actions) {
+  constructor(tbody, empty, actions, announcer) {
     this.tbody = tbody;
     this.empty = empty;
     this.actions = actions;
+    this.announcer = announcer; // a polite live region: status changes are read out
     this.rows = new Map(); // taskId -> { tr, cells, task }
     this.clock = null;
   }
 
   /** Empties the table (another session is shown). */
   clear() {
+    if (this.announcer) this.announcer.textContent = '';
     this.rows.clear();
     this.tbody.replaceChildren();
     this.refresh();
@@ -50,6 +53,9 @@ export class TaskTable {
       row = this.#createRow(task.taskId);
       this.rows.set(task.taskId, row);
       this.tbody.prepend(row.tr);
+    }
+    if (this.announcer && row.task && row.task.status !== task.status) {
+      this.announcer.textContent = `Task ${shortId(task.taskId)} is ${STATUS_LABEL[task.status] ?? task.status}.`;
     }
     row.task = task;
     const { cells, tr } = row;
