@@ -1,7 +1,7 @@
 // The page: one InMemoryTaskStore (restored from IndexedDB, saved back to it), two sessions each
 // with an MCP server and client on it, a table of the shown session's tasks fed by the store's
 // events, the store's stats(), and the forms for input requests.
-import { persistToIndexedDB, restoreFromIndexedDB } from 'mcp-task-store-wasm';
+import { InMemoryTaskStore, persistToIndexedDB, restoreFromIndexedDB } from 'mcp-task-store-wasm';
 import { TOOLS, openSession } from './mcp.js';
 import { TaskTable } from './table.js';
 import { InputRequests } from './input.js';
@@ -39,8 +39,18 @@ async function endInterruptedWork(store, queue) {
   return interrupted.length;
 }
 
+/** The saved store, or a new one if nothing is saved or what is saved cannot be read. */
+async function openStore() {
+  try {
+    return { store: await restoreFromIndexedDB(DB_NAME, STORE_OPTIONS) };
+  } catch (error) {
+    console.warn('the saved tasks could not be restored; starting with a new store', error);
+    return { store: new InMemoryTaskStore(STORE_OPTIONS), unreadable: error };
+  }
+}
+
 async function main() {
-  const store = await restoreFromIndexedDB(DB_NAME, STORE_OPTIONS);
+  const { store, unreadable } = await openStore();
   const restored = store.size;
   const queue = store.messageQueue();
   const interrupted = await endInterruptedWork(store, queue);
@@ -184,7 +194,11 @@ async function main() {
   const checked = document.querySelector('input[name="session"]:checked')?.value ?? SESSIONS[0];
   await show(checked);
   drawStats();
-  const parts = [restored ? `Restored ${restored} task${restored === 1 ? '' : 's'} from IndexedDB` : 'No saved tasks: a new store'];
+  const parts = [
+    unreadable ? `The saved tasks could not be read: a new store (${unreadable.message})`
+    : restored ? `Restored ${restored} task${restored === 1 ? '' : 's'} from IndexedDB`
+    : 'No saved tasks: a new store',
+  ];
   if (interrupted) parts.push(`${interrupted} interrupted by the reload`);
   bootLine.textContent = `${parts.join('; ')}. Ready.`;
   document.body.dataset.ready = 'true';
