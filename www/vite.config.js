@@ -1,4 +1,5 @@
-// Vite builds the browser demo (www/) into www/dist/: `make www`, or `node scripts/www.mjs build`.
+// Vite builds the browser demo (www/: index.html, the Tasks utility on SDK 1.32, and extension.html,
+// the 2026-07-28 Tasks extension) into www/dist/: `make www`, or `node scripts/www.mjs build`.
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +27,7 @@ export default {
     target: 'es2022',
     // The store's .wasm stays a file of its own (fetched once, compiled while streaming).
     assetsInlineLimit: 0,
-    rollupOptions: {
+    rolldownOptions: {
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         extension: fileURLToPath(new URL('./extension.html', import.meta.url)),
