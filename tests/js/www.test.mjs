@@ -232,6 +232,7 @@ test('www: the browser demo works in Chromium, keeps its tasks over a reload, an
   await t.test('the second tab: the same tools over the 2026-07-28 Tasks extension with the official ext-tasks client', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('link', { name: 'Tasks extension · 2026-07-28' }).click();
+    await page.waitForURL(/\/extension\.html$/);
     assert.equal(await open(), 'A new store (this tab is not saved over a reload). Ready.');
     assert.equal(await text(page.locator('h1')), 'The Tasks extension, live in this tab');
     const countdown = await startTool(page, 'Start countdown');
