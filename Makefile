@@ -4,6 +4,7 @@
 #   make check   the quick loop: fmt, clippy, cargo test
 #   make pkg     assemble the npm package in pkg/
 #   make bench   the benchmark against the SDK's own store (bench-quick: a shorter run)
+#   make www     the browser demo (www/) built into www/dist/; make www-serve serves it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -15,7 +16,8 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
-        setup-redis test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean
+        setup-redis test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean \
+        www www-serve www-screenshot
 
 all: pkg
 
@@ -133,7 +135,7 @@ test-js: pkg setup-chrome setup-redis
 # they rely on are shown on every version by tests/js/redis-conformance.test.mjs).
 NODE_VERSIONS := node22 node24
 NODE_SUITES = $(filter-out tests/js/browser.test.mjs tests/js/bundler.test.mjs tests/js/bundler-browser.test.mjs \
-  tests/js/runtimes.test.mjs tests/js/pack.test.mjs tests/js/redis-multiprocess.test.mjs \
+  tests/js/www.test.mjs tests/js/runtimes.test.mjs tests/js/pack.test.mjs tests/js/redis-multiprocess.test.mjs \
   tests/js/redis-race.test.mjs tests/js/redis-restart.test.mjs,$(wildcard tests/js/*.test.mjs tests/js/*.test.cjs))
 
 test-node-versions: pkg setup-redis
@@ -145,6 +147,20 @@ test-node-versions: pkg setup-redis
 # ---- the main job ----
 demo: pkg
 	node examples/demo.mjs
+
+# ---- the browser demo (www/): an MCP server and client in one tab on this store ----
+# Vite builds it into www/dist/ (git-ignored) and prints what a visitor downloads; www-serve serves
+# that on 127.0.0.1 (PORT, default 4173) and prints the URL; www-screenshot runs the tools in
+# Chromium and rewrites www/screenshot.png, the picture in the README. tests/js/www.test.mjs (in
+# test-js) builds and drives the page on its own.
+www: pkg
+	node scripts/www.mjs build
+
+www-serve: www
+	node scripts/www.mjs serve
+
+www-screenshot: pkg setup-chrome
+	node scripts/www.mjs screenshot
 
 bench: pkg
 	cargo bench -p mcp-task-store-core --bench core
