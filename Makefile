@@ -118,6 +118,7 @@ test-js: pkg setup-chrome
 	node --test --test-timeout=180000 --test-reporter=spec tests/js/
 	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
+	node_modules/.bin/tsc -p tests/types/tsconfig.sdk-v2.json
 
 # (Every test has at most 3 minutes: a hang fails the run instead of holding CI.)
 # The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
