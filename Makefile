@@ -1,5 +1,6 @@
 # mcp-task-store-wasm — build, test and demo. Every target does its own set-up.
 #   make demo    a real MCP server and client running task tool calls through the store
+#   make demo-2026  the same tools over protocol 2026-07-28 and the Tasks extension (SDK v2)
 #   make test    everything (what CI runs)
 #   make check   the quick loop: fmt, clippy, cargo test
 #   make pkg     assemble the npm package in pkg/
@@ -15,7 +16,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
-        test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean
+        test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo demo-2026 bench bench-quick soak clean
 
 all: pkg
 
@@ -138,6 +139,11 @@ test-node-versions: pkg
 # ---- the main job ----
 demo: pkg
 	node examples/demo.mjs
+
+# The same countdown / confirm / flaky tools over the 2026-07-28 Tasks extension, driven by the
+# official @modelcontextprotocol/ext-tasks client.
+demo-2026: pkg
+	node examples/demo-2026.mjs
 
 bench: pkg
 	cargo bench -p mcp-task-store-core --bench core
