@@ -166,8 +166,11 @@ export interface TaskHandle {
   requireInput<K extends string>(requests: Record<K, InputRequest>): Promise<Record<K, JsonObject>>;
   /** Ends the task `completed` with the result (a tool result with `isError: true` included). */
   complete(result: JsonObject): Promise<void>;
-  /** Ends the task `failed` with a JSON-RPC error. */
-  fail(error: TaskError): Promise<void>;
+  /**
+   * Ends the task `failed` with a JSON-RPC error, its `statusMessage` set to `statusMessage` (default: the error's
+   * message; the spec's SHOULD). Two store calls: the message with `working`, then the error.
+   */
+  fail(error: TaskError, statusMessage?: string): Promise<void>;
   /** `{ resultType: 'task', ...Task }`: what the tool callback returns. */
   result(): Promise<CreateTaskResult>;
 }

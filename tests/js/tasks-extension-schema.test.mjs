@@ -216,6 +216,7 @@ test('schema: tasks/get of a failed task validates as FailedTask; its error (wit
     const failed = await getUntil(created.taskId, (t) => t.status === 'failed');
     exactly(ErrorV2Schema, failed.error, `the error of ${tool}`);
     assert.deepEqual(failed.error, expected);
+    assert.equal(failed.statusMessage, expected.message);
     assert.ok(!('result' in failed));
   }
 });

@@ -90,6 +90,11 @@ test('seam get: every status as its DetailedTask variant (working, input_require
     await seam.handle(b.taskId).fail({ code: -32603, message: 'boom', data: { at: 1 } });
     const failed = await detailed(seam, b.taskId);
     assert.deepEqual(failed.error, { code: -32603, message: 'boom', data: { at: 1 } });
+    assert.equal(failed.statusMessage, 'boom');
+    const b2 = await seam.create({ ttlMs: 60_000 });
+    await seam.handle(b2.taskId).fail({ code: -32000, message: 'upstream 503' }, 'the report service is down; retry later');
+    assert.equal((await detailed(seam, b2.taskId)).statusMessage, 'the report service is down; retry later');
+    await assert.rejects(seam.handle(b2.taskId).fail({ code: 1, message: 'x' }, 5), { name: 'TypeError', code: -32602, message: /^Invalid statusMessage: 5/ });
 
     const c = await seam.create({ ttlMs: 60_000 });
     assert.equal(await seam.cancel(c.taskId), true);
