@@ -6,9 +6,9 @@
 // went through, prints the server's log, stops the server, and exits 0 only if all went as
 // expected.
 //
-//   node examples/demo-2026.mjs [--port 3918]
+//   node examples/demo-2026.mjs [--port 3919]
 //
-// The port comes from --port, else PORT, else 3918; if it is busy, the demo uses a free one.
+// The port comes from --port, else PORT, else 3919; if it is busy, the demo uses a free one.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/cli
 import { createRawDispatch, TasksExtension } from 'mcp-task-store-wasm/tasks-extension';
 
 const { values: opts } = parseArgs({
-  options: { port: { type: 'string', default: process.env.PORT ?? '3918' } },
+  options: { port: { type: 'string', default: process.env.PORT ?? '3919' } },
 });
 const SERVER = fileURLToPath(new URL('./tasks-extension-server.mjs', import.meta.url));
 const STARTUP_MS = 10_000;

@@ -3,10 +3,10 @@
 // the Tasks extension (`io.modelcontextprotocol/tasks`), kept in mcp-task-store-wasm's store.
 // The same three tools as examples/server.mjs (the 2025-11-25 one), over the extension.
 //
-//   node examples/tasks-extension-server.mjs [--port 3918] [--host 127.0.0.1] [--quiet]
+//   node examples/tasks-extension-server.mjs [--port 3919] [--host 127.0.0.1] [--quiet]
 //
 // (after `make pkg`). --port 0 picks a free port. Once listening it prints
-//   MCP server listening on http://127.0.0.1:3918/mcp
+//   MCP server listening on http://127.0.0.1:3919/mcp
 // and then one line per task event (unless --quiet). It exits with code 3 if the port is busy.
 //
 // Tools:
@@ -25,7 +25,7 @@ import { z } from 'zod';
 
 const { values: opts } = parseArgs({
   options: {
-    port: { type: 'string', default: process.env.PORT ?? '3918' },
+    port: { type: 'string', default: process.env.PORT ?? '3919' },
     host: { type: 'string', default: '127.0.0.1' },
     quiet: { type: 'boolean', default: false },
   },
