@@ -125,7 +125,8 @@ function createServerForRequest() {
   return server;
 }
 
-const handler = createMcpHandler(createServerForRequest);
+// guard: -32021 for a subscriptions/listen asking for task notifications without the extension.
+const handler = tasks.guard(createMcpHandler(createServerForRequest));
 
 // node:http in front of the handler's fetch(Request) → Response.
 const http = createServer(async (req, res) => {

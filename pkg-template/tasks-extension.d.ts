@@ -194,6 +194,14 @@ export declare class TasksExtension {
    * the factory (the extension and its store live outside it). Returns `server`.
    */
   attach<S extends AttachableServer>(server: S): S;
+  /**
+   * `handler` (e.g. what `createMcpHandler` returns) with a `fetch` that answers -32021 to a `subscriptions/listen`
+   * asking for task notifications (`notifications.taskIds`) from a request that did not declare the extension (the
+   * SDK's serving entry answers `subscriptions/listen` itself). Every other request, and every other member, is the
+   * handler's (the result's prototype is `handler`).
+   * @throws {TypeError} (code -32602) when `handler` has no `fetch`.
+   */
+  guard<H extends { fetch(request: Request, options?: unknown): Promise<Response> }>(handler: H): H;
   /** Whether the request declared the extension (its 2026-07-28 `_meta` client capabilities): only then may it get a task. */
   accepts(ctx: TasksRequestContext): boolean;
   /** Creates the task (durable once this resolves). Rejects with -32021 when the request did not declare the extension. */

@@ -423,11 +423,37 @@ const paramsSchema = Object.freeze({
   }),
 });
 
-/** Whether the request itself (its 2026-07-28 `_meta` envelope) declared the extension. */
-function declares(ctx) {
-  const envelope = ctx?.mcpReq?.envelope;
+/** Whether a request's 2026-07-28 `_meta` envelope declares the extension. */
+function declaresIn(envelope) {
   const capabilities = isObject(envelope) ? envelope[CLIENT_CAPABILITIES_META_KEY] : undefined;
   return isObject(capabilities) && isObject(capabilities.extensions) && isObject(capabilities.extensions[EXTENSION_ID]);
+}
+
+/** Whether the request itself (its envelope, as the SDK hands it to a handler) declared the extension. */
+function declares(ctx) {
+  return declaresIn(ctx?.mcpReq?.envelope);
+}
+
+/**
+ * The -32021 answer to a `subscriptions/listen` POST asking for task notifications without the
+ * extension, or `undefined` for any other request (left to the handler).
+ */
+async function refusedListen(request) {
+  if (request.method !== 'POST' || request.headers.get('mcp-method') !== 'subscriptions/listen') return undefined;
+  let body;
+  try {
+    body = await request.clone().json();
+  } catch {
+    return undefined; // the handler answers what is not JSON
+  }
+  if (!isObject(body) || body.method !== 'subscriptions/listen' || !isObject(body.params)) return undefined;
+  const filter = body.params.notifications;
+  if (!isObject(filter) || filter.taskIds === undefined || declaresIn(body.params._meta)) return undefined;
+  const error = missingCapability('subscriptions/listen with notifications.taskIds');
+  return new Response(JSON.stringify({ jsonrpc: '2.0', id: body.id ?? null, error: { code: error.code, message: error.message, data: error.data } }), {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 function extensionState(self) {
@@ -517,6 +543,22 @@ TasksExtension.prototype.attach = function attach(server) {
     return {};
   });
   return server;
+};
+
+/**
+ * Wraps an HTTP handler (`{ fetch(request, options?) }`, e.g. `createMcpHandler`'s) so that a
+ * `subscriptions/listen` asking for task notifications from a request without the extension
+ * gets -32021: the SDK's serving entry answers `subscriptions/listen` itself. Everything else,
+ * and every other member of the handler, is the handler's.
+ */
+TasksExtension.prototype.guard = function guard(handler) {
+  extensionState(this);
+  if (!isObject(handler) || typeof handler.fetch !== 'function') {
+    throw codedError(`Invalid handler: ${describe(handler)} (expected an HTTP handler { fetch(request, options?) })`, INVALID_PARAMS, TypeError);
+  }
+  const guarded = Object.create(handler);
+  guarded.fetch = async (request, options) => (await refusedListen(request)) ?? handler.fetch(request, options);
+  return guarded;
 };
 
 /** Whether this request may be answered with a task (it declared the extension). */

@@ -13,7 +13,7 @@ import { TasksExtension, InMemoryTaskStore, createRawDispatch } from 'mcp-task-s
 import { InMemoryTaskStore as MainStore } from 'mcp-task-store-wasm';
 import { TaskFailedError } from '@modelcontextprotocol/ext-tasks/client';
 import {
-  EXTENSION_ID, listen, statelessHandler, connectSession, rawRequest,
+  EXTENSION_ID, listen, statelessHandler, connectSession, rawRequest, envelope,
 } from './fixtures/tasks-extension/harness.mjs';
 
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
@@ -459,4 +459,54 @@ test('createRawDispatch: the 2026-07-28 headers (MCP-Protocol-Version, Mcp-Metho
   assert.throws(() => createRawDispatch('http://127.0.0.1/', { header: {} }), { name: 'TypeError', code: -32602, message: /^Invalid options\.header/ });
   assert.throws(() => createRawDispatch('http://127.0.0.1/', { headers: 'x' }), { name: 'TypeError', code: -32602, message: /^Invalid options\.headers/ });
   assert.throws(() => createRawDispatch('http://127.0.0.1/', { fetch: 1 }), { name: 'TypeError', code: -32602, message: /^Invalid options\.fetch/ });
+});
+
+test('-32021 for subscriptions/listen asking for task notifications without the extension (tasks.guard(handler), since the SDK answers subscriptions/listen itself); with the extension the SDK\'s acknowledgement lists no task ids (no notifications/tasks: clients poll)', async () => {
+  const inner = statelessHandler(tasks, register);
+  const guarded = tasks.guard(inner);
+  assert.equal(guarded.close, inner.close); // every other member is the handler's
+  assert.throws(() => tasks.guard({}), { name: 'TypeError', code: -32602, message: /^Invalid handler/ });
+  const listening = await listen(guarded);
+  const listenFor = async (declare, notifications) => {
+    const controller = new AbortController();
+    const response = await fetch(listening.url, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'subscriptions/listen' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'subscriptions/listen', params: { notifications, _meta: envelope({ declare }) } }),
+    });
+    const reader = response.body.getReader();
+    let text = '';
+    // Until the answer or the acknowledgement (a live subscription answers only when it ends).
+    while (!/"id":9|notifications\/subscriptions\/acknowledged/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const messages = response.headers.get('content-type').includes('text/event-stream')
+      ? text.split('\n').filter((l) => l.startsWith('data: ') && l.endsWith('}')).map((l) => JSON.parse(l.slice(6)))
+      : [JSON.parse(text)];
+    return { status: response.status, messages };
+  };
+  try {
+    const refused = await listenFor(false, { taskIds: ['any-task'] });
+    assert.equal(refused.messages[0].id, 9);
+    assert.equal(refused.messages[0].error.code, -32021);
+    assert.deepEqual(refused.messages[0].error.data, { requiredCapabilities: { extensions: { [EXTENSION_ID]: {} } } });
+    const created = await call('slow-echo');
+    const acked = await listenFor(true, { taskIds: [created.taskId] });
+    const ack = acked.messages.find((m) => m.method === 'notifications/subscriptions/acknowledged');
+    assert.ok(ack, JSON.stringify(acked.messages));
+    assert.equal(ack.params.notifications.taskIds, undefined);
+    assert.ok(acked.messages.every((m) => m.method !== 'notifications/tasks'));
+    // A listen for other notifications, without the extension, is the SDK's as before.
+    const other = await listenFor(false, { toolsListChanged: true });
+    assert.equal(other.status, 200);
+    assert.ok(other.messages.some((m) => m.method === 'notifications/subscriptions/acknowledged'), JSON.stringify(other.messages));
+    assert.ok(other.messages.every((m) => !m.error), JSON.stringify(other.messages));
+    await outcomes.get(created.taskId);
+  } finally {
+    await listening.close();
+  }
 });

@@ -2,7 +2,7 @@
 // extension attaches to an McpServer, its answers are the ext-tasks client's types, and
 // createRawDispatch is what createTaskSessionFromClient takes. (tsconfig.sdk-v2.json: those
 // packages' own declarations need skipLibCheck and Node's types.)
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { Client } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/client';
 import type { DetailedTaskV2, CreateTaskResultV2, GetTaskResultV2, ErrorV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
@@ -18,6 +18,8 @@ import {
 
 const tasks = new TasksExtension(new InMemoryTaskStore());
 export const server: McpServer = tasks.attach(new McpServer({ name: 's', version: '1.0.0' }));
+// guard keeps the handler's type (fetch, close, notify, bus).
+export const handler: McpHttpHandler = tasks.guard(createMcpHandler(() => tasks.attach(new McpServer({ name: 's', version: '1.0.0' }))));
 
 export function toTheirs(detailed: DetailedTask, answer: GetTaskResult, created: CreateTaskResult, error: TaskError) {
   // The shapes line up with the client's (JSON values are `unknown` on our side, hence the casts of the open parts).
