@@ -648,7 +648,7 @@ export function createRawDispatch(url, options) {
     const more = typeof extra === 'function' ? await extra() : extra;
     for (const [key, value] of Object.entries(more ?? {})) headers.set(key, value);
     const signals = [dispatchOptions?.signal, Number.isFinite(context.requestTimeoutMs) ? AbortSignal.timeout(context.requestTimeoutMs) : undefined].filter(Boolean);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const signal = signals.length > 1 && typeof AbortSignal.any === 'function' ? AbortSignal.any(signals) : signals[0];
     const response = await fetchFn(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal });
     const text = await response.text();
     let message;
