@@ -330,7 +330,8 @@ ExtensionTaskStore.prototype.get = async function get(taskId, access) {
     if (task.status === 'input_required') {
       out.inputRequests = Object.fromEntries(inputs.get(taskId)?.outstanding ?? []);
     } else if (task.status === 'completed') {
-      out.result = { resultType: 'complete', ...(await store.getTaskResult(taskId, sessionId)) };
+      // The tool result as a 2026-07-28 CallToolResult: `resultType: 'complete'`, whatever the work stored.
+      out.result = { ...(await store.getTaskResult(taskId, sessionId)), resultType: 'complete' };
     } else if (task.status === 'failed') {
       const stored = await store.getTaskResult(taskId, sessionId);
       out.error = isObject(stored.error) ? stored.error : { code: INTERNAL_ERROR, message: 'The task failed' };
