@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { McpServer, WebStandardStreamableHTTPServerTransport, createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { TasksExtension, InMemoryTaskStore } from 'mcp-task-store-wasm/tasks-extension';
-import { EXTENSION_ID, listen, connectSession, rawRequest } from './fixtures/tasks-extension/harness.mjs';
+import { EXTENSION_ID, listen, connectSession, rawRequest, envelope } from './fixtures/tasks-extension/harness.mjs';
 
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
 const store = new InMemoryTaskStore({ defaultPollInterval: 20 });
@@ -162,5 +162,29 @@ test('stateful and 2026-07-28 on one endpoint, one store: while a session is ope
     await close();
     await legacy.transport.terminateSession();
     await legacy.client.close();
+  }
+});
+
+test('stateful: what the above relies on: in @modelcontextprotocol/server 2.4.0 a session transport refuses a 2026-07-28 request (400), even inside an initialized session', async () => {
+  const { client, transport } = await legacyClient();
+  const session = sessions.get(transport.sessionId);
+  try {
+    const response = await session.handleRequest(new Request(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': transport.sessionId,
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'report',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'report', arguments: {}, _meta: envelope() } }),
+    }));
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /Unsupported protocol version: 2026-07-28/);
+  } finally {
+    await transport.terminateSession();
+    await client.close();
   }
 });
