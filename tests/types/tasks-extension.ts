@@ -50,6 +50,9 @@ export async function seamCalls(): Promise<void> {
   const answers: Record<'a', object> = await handle.requireInput({ a: { method: 'roots/list' } });
   // @ts-expect-error only the three input methods
   await handle.requireInput({ a: { method: 'tools/call' } });
+  await handle.fail({ code: -32603, message: 'down', data: { retry: true } }, 'the upstream service is down');
+  // @ts-expect-error the status message is a string
+  await handle.fail({ code: -32603, message: 'down' }, 1);
   const created: CreateTaskResult = await handle.result();
   const answer: GetTaskResult = { resultType: 'complete', ...task, status: 'working' };
   const stats: { inputStates: number; handles: number } = seam.stats();
