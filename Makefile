@@ -1,5 +1,6 @@
 # mcp-task-store-wasm — build, test and demo. Every target does its own set-up.
 #   make demo    a real MCP server and client running task tool calls through the store
+#   make demo-2026  the same tools over protocol 2026-07-28 and the Tasks extension (SDK v2)
 #   make test    everything (what CI runs)
 #   make check   the quick loop: fmt, clippy, cargo test
 #   make pkg     assemble the npm package in pkg/
@@ -16,7 +17,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: all setup setup-rust setup-node setup-chrome check fmt clippy core-deps test-rust pkg \
-        setup-redis test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo bench bench-quick soak clean \
+        setup-redis test test-wasm test-wasm-node test-wasm-chrome test-js test-node-versions demo demo-2026 bench bench-quick soak clean \
         www www-serve www-screenshot
 
 all: pkg
@@ -126,6 +127,7 @@ test-js: pkg setup-chrome setup-redis
 	node --test --test-timeout=180000 --test-reporter=spec tests/js/
 	node_modules/.bin/vitest run --root tests/vitest
 	node_modules/.bin/tsc -p tests/types/tsconfig.json
+	node_modules/.bin/tsc -p tests/types/tsconfig.sdk-v2.json
 
 # (Every test has at most 3 minutes: a hang fails the run instead of holding CI.)
 # The JS suites again on Node 22 and 24 (test-js runs them on the machine's Node, 20), with the
@@ -147,6 +149,11 @@ test-node-versions: pkg setup-redis
 # ---- the main job ----
 demo: pkg
 	node examples/demo.mjs
+
+# The same countdown / confirm / flaky tools over the 2026-07-28 Tasks extension, driven by the
+# official @modelcontextprotocol/ext-tasks client.
+demo-2026: pkg
+	node examples/demo-2026.mjs
 
 # ---- the browser demo (www/): an MCP server and client in one tab on this store ----
 # Vite builds it into www/dist/ (git-ignored) and prints what a visitor downloads; www-serve serves

@@ -7,11 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
-import { TasksExtension, InMemoryTaskStore } from 'mcp-task-store-wasm/tasks-extension';
+import { createServer } from 'node:http';
+import { Server, createMcpHandler } from '@modelcontextprotocol/server';
+import { TasksExtension, InMemoryTaskStore, createRawDispatch } from 'mcp-task-store-wasm/tasks-extension';
 import { InMemoryTaskStore as MainStore } from 'mcp-task-store-wasm';
 import { TaskFailedError } from '@modelcontextprotocol/ext-tasks/client';
 import {
-  EXTENSION_ID, listen, statelessHandler, connectSession, rawRequest,
+  EXTENSION_ID, listen, statelessHandler, connectSession, rawRequest, envelope,
 } from './fixtures/tasks-extension/harness.mjs';
 
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
@@ -151,7 +153,7 @@ test('completed, not failed: a tool result with isError: true ends completed wit
   assert.ok(!('error' in done));
 });
 
-test('failed: a JSON-RPC error during execution ends failed and tasks/get carries it as error (official client: TaskFailedError)', async () => {
+test('failed: a JSON-RPC error during execution ends failed and tasks/get carries it as error, with a statusMessage saying what went wrong (official client: TaskFailedError)', async () => {
   const { session, close } = await connectSession(server.url);
   try {
     const execution = await session.callTool('explode', {});
@@ -162,6 +164,7 @@ test('failed: a JSON-RPC error during execution ends failed and tasks/get carrie
     const raw = await get(execution.handle.taskId);
     assert.equal(raw.result.status, 'failed');
     assert.deepEqual(raw.result.error, { code: -32603, message: 'API rate limit exceeded', data: { retryAfterMs: 1000 } });
+    assert.equal(raw.result.statusMessage, 'API rate limit exceeded'); // the spec's SHOULD: diagnostic statusMessage
     assert.ok(!('result' in raw.result));
   } finally {
     await close();
@@ -378,4 +381,132 @@ test('the subpath: ESM and CommonJS give TasksExtension and the same InMemoryTas
   assert.throws(() => new TasksExtension(store, { ttl: 1 }), { name: 'TypeError', code: -32602 });
   assert.throws(() => TasksExtension(store), TypeError);
   assert.throws(() => tasks.attach({}), { name: 'TypeError', code: -32602 });
+});
+
+test('-32021 for tools/call itself, on the route the README documents: a low-level tools/call handler (not registerTool, which turns a thrown error into an isError result) where tasks.create rejects for a request without the extension', async () => {
+  const only = await listen(createMcpHandler(() => {
+    const low = new Server({ name: 'task-only', version: '1.0.0' }, { capabilities: { tools: {} } });
+    tasks.attach(low);
+    low.setRequestHandler('tools/list', async () => ({ tools: [{ name: 'task-only', inputSchema: { type: 'object' } }] }));
+    low.setRequestHandler('tools/call', async (_request, ctx) => {
+      const task = await tasks.create(ctx); // -32021 when the request did not declare the extension
+      void task.complete(text('done as a task'));
+      return task.result();
+    });
+    return low;
+  }));
+  try {
+    const before = store.size;
+    const refused = await rawRequest(only.url, 'tools/call', { name: 'task-only', arguments: {} }, { declare: false });
+    assert.equal(refused.kind, 'error');
+    assert.equal(refused.error.code, -32021);
+    assert.deepEqual(refused.error.data, { requiredCapabilities: { extensions: { [EXTENSION_ID]: {} } } });
+    assert.equal(store.size, before);
+    const created = await rawRequest(only.url, 'tools/call', { name: 'task-only', arguments: {} });
+    assert.equal(created.result.resultType, 'task');
+    const done = await pollUntil(created.result.taskId, (t) => t.status === 'completed');
+    assert.deepEqual(done.result.content, [{ type: 'text', text: 'done as a task' }]);
+  } finally {
+    await only.close();
+  }
+});
+
+test('createRawDispatch: the 2026-07-28 headers (MCP-Protocol-Version, Mcp-Method, Mcp-Name = taskId), extra headers (a function too), JSON-RPC errors as { kind: "error" }; bad arguments are TypeErrors (-32602), an answer without a JSON-RPC response an Error (-32603)', async () => {
+  const seen = [];
+  const recorder = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body: JSON.parse(body) });
+      const { id, method } = JSON.parse(body);
+      if (method === 'tasks/get') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\n\ndata: ${JSON.stringify({ jsonrpc: '2.0', id, result: { resultType: 'complete', ok: true } })}\n\n`);
+      } else if (method === 'tasks/cancel') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32602, message: 'Task not found' } }));
+      } else {
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>bad gateway</h1>');
+      }
+    });
+  });
+  await new Promise((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${recorder.address().port}/mcp`;
+  try {
+    let n = 0;
+    const dispatch = createRawDispatch(url, { headers: () => ({ authorization: `Bearer t${++n}` }) });
+    const got = await dispatch({ method: 'tasks/get', params: { taskId: 'abc' } }, { context: { headers: { 'x-extra': '1' } } });
+    assert.deepEqual(got, { kind: 'result', result: { resultType: 'complete', ok: true } });
+    const { headers, body } = seen[0];
+    assert.equal(headers['mcp-protocol-version'], '2026-07-28');
+    assert.equal(headers['mcp-method'], 'tasks/get');
+    assert.equal(headers['mcp-name'], 'abc');
+    assert.equal(headers['x-extra'], '1');
+    assert.equal(headers.authorization, 'Bearer t1');
+    assert.equal(body.jsonrpc, '2.0');
+    assert.ok(body.id !== undefined);
+    assert.deepEqual(await dispatch({ method: 'tasks/cancel', params: { taskId: 'abc' } }), { kind: 'error', error: { code: -32602, message: 'Task not found' } });
+    assert.equal(seen[1].headers.authorization, 'Bearer t2');
+    await assert.rejects(dispatch({ method: 'tools/call', params: { name: 'x' } }), (e) => e instanceof Error && e.code === -32603 && /HTTP 502/.test(e.message));
+    await assert.rejects(dispatch('tasks/get'), { name: 'TypeError', code: -32602, message: /^Invalid request/ });
+    const aborted = AbortSignal.abort();
+    await assert.rejects(dispatch({ method: 'tasks/get', params: { taskId: 'abc' } }, { signal: aborted }), { name: 'AbortError' });
+  } finally {
+    recorder.closeAllConnections();
+    await new Promise((resolve) => recorder.close(resolve));
+  }
+  assert.throws(() => createRawDispatch('not a url'), { name: 'TypeError', code: -32602, message: /^Invalid url/ });
+  assert.throws(() => createRawDispatch('http://127.0.0.1/', { header: {} }), { name: 'TypeError', code: -32602, message: /^Invalid options\.header/ });
+  assert.throws(() => createRawDispatch('http://127.0.0.1/', { headers: 'x' }), { name: 'TypeError', code: -32602, message: /^Invalid options\.headers/ });
+  assert.throws(() => createRawDispatch('http://127.0.0.1/', { fetch: 1 }), { name: 'TypeError', code: -32602, message: /^Invalid options\.fetch/ });
+});
+
+test('-32021 for subscriptions/listen asking for task notifications without the extension (tasks.guard(handler), since the SDK answers subscriptions/listen itself); with the extension the SDK\'s acknowledgement lists no task ids (no notifications/tasks: clients poll)', async () => {
+  const inner = statelessHandler(tasks, register);
+  const guarded = tasks.guard(inner);
+  assert.equal(guarded.close, inner.close); // every other member is the handler's
+  assert.throws(() => tasks.guard({}), { name: 'TypeError', code: -32602, message: /^Invalid handler/ });
+  const listening = await listen(guarded);
+  const listenFor = async (declare, notifications) => {
+    const controller = new AbortController();
+    const response = await fetch(listening.url, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'subscriptions/listen' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'subscriptions/listen', params: { notifications, _meta: envelope({ declare }) } }),
+    });
+    const reader = response.body.getReader();
+    let text = '';
+    // Until the answer or the acknowledgement (a live subscription answers only when it ends).
+    while (!/"id":9|notifications\/subscriptions\/acknowledged/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    const messages = response.headers.get('content-type').includes('text/event-stream')
+      ? text.split('\n').filter((l) => l.startsWith('data: ') && l.endsWith('}')).map((l) => JSON.parse(l.slice(6)))
+      : [JSON.parse(text)];
+    return { status: response.status, messages };
+  };
+  try {
+    const refused = await listenFor(false, { taskIds: ['any-task'] });
+    assert.equal(refused.messages[0].id, 9);
+    assert.equal(refused.messages[0].error.code, -32021);
+    assert.deepEqual(refused.messages[0].error.data, { requiredCapabilities: { extensions: { [EXTENSION_ID]: {} } } });
+    const created = await call('slow-echo');
+    const acked = await listenFor(true, { taskIds: [created.taskId] });
+    const ack = acked.messages.find((m) => m.method === 'notifications/subscriptions/acknowledged');
+    assert.ok(ack, JSON.stringify(acked.messages));
+    assert.equal(ack.params.notifications.taskIds, undefined);
+    assert.ok(acked.messages.every((m) => m.method !== 'notifications/tasks'));
+    // A listen for other notifications, without the extension, is the SDK's as before.
+    const other = await listenFor(false, { toolsListChanged: true });
+    assert.equal(other.status, 200);
+    assert.ok(other.messages.some((m) => m.method === 'notifications/subscriptions/acknowledged'), JSON.stringify(other.messages));
+    assert.ok(other.messages.every((m) => !m.error), JSON.stringify(other.messages));
+    await outcomes.get(created.taskId);
+  } finally {
+    await listening.close();
+  }
 });
