@@ -253,8 +253,8 @@ export class InMemoryTaskStore {
   createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: TaskRequest, sessionId?: string): Promise<Task>;
   /** The task, or `null` if there is no such task for this session (unknown, expired, or another session's). */
   getTask(taskId: string, sessionId?: string): Promise<Task | null>;
-  /** Stores the result of a non-terminal task and ends it as `status`, at once. The ttl clock restarts. */
-  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
+  /** Stores the result of a non-terminal task and ends it as `status`, at once. The ttl clock restarts. With `statusMessage` (an addition to the SDK's interface), sets the status message in the same change. */
+  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string, statusMessage?: string): Promise<void>;
   /** The stored result as the wire would carry it: a fresh copy on every read, the caller's to change. */
   getTaskResult(taskId: string, sessionId?: string): Promise<JsonObject>;
   /** Moves a non-terminal task to `status` (a repeated non-terminal status is allowed). */

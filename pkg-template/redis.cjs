@@ -245,9 +245,9 @@ class RedisTaskStore {
     await change(s, 'updateTaskStatus', taskId, (text) => s.rules.updateStatus(text, taskId, status, statusMessage, sessionId));
   }
 
-  async storeTaskResult(taskId, status, result, sessionId) {
+  async storeTaskResult(taskId, status, result, sessionId, statusMessage) {
     const s = state(this, 'storeTaskResult');
-    await change(s, 'storeTaskResult', taskId, (text) => s.rules.storeResult(text, taskId, status, result, sessionId));
+    await change(s, 'storeTaskResult', taskId, (text) => s.rules.storeResult(text, taskId, status, result, sessionId, statusMessage));
   }
 
   async getTaskResult(taskId, sessionId) {

@@ -84,7 +84,8 @@ export class RedisTaskStore {
   constructor(options: RedisTaskStoreOptions);
   createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: TaskRequest, sessionId?: string): Promise<Task>;
   getTask(taskId: string, sessionId?: string): Promise<Task | null>;
-  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string): Promise<void>;
+  /** With `statusMessage` (not in the SDK's interface), the message is set in the same change. */
+  storeTaskResult(taskId: string, status: 'completed' | 'failed', result: JsonObject, sessionId?: string, statusMessage?: string): Promise<void>;
   getTaskResult(taskId: string, sessionId?: string): Promise<JsonObject>;
   updateTaskStatus(taskId: string, status: TaskStatus, statusMessage?: string, sessionId?: string): Promise<void>;
   listTasks(cursor?: string, sessionId?: string): Promise<ListTasksPage>;

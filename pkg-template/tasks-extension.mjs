@@ -255,15 +255,14 @@ function makeHandle(state, taskId) {
     },
     // A tool result with `isError: true` is `completed` too: `failed` is for JSON-RPC errors.
     complete: (result) => store.storeTaskResult(taskId, 'completed', result),
-    // The spec's SHOULD: a failed task's statusMessage says what went wrong. The store sets a
-    // message only with a status, so it goes first (a tasks/get in between sees `working` with it).
+    // The spec's SHOULD: a failed task's statusMessage says what went wrong; stored with the
+    // error in one change.
     fail: async (error, statusMessage) => {
       const stored = checkError(error);
       if (statusMessage !== undefined && typeof statusMessage !== 'string') {
         throw codedError(`Invalid statusMessage: ${describe(statusMessage)} (expected a string)`, INVALID_PARAMS, TypeError);
       }
-      await store.updateTaskStatus(taskId, 'working', statusMessage ?? stored.message);
-      await store.storeTaskResult(taskId, 'failed', { error: stored });
+      await store.storeTaskResult(taskId, 'failed', { error: stored }, undefined, statusMessage ?? stored.message);
     },
     result: async () => {
       const task = await store.getTask(taskId);

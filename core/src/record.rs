@@ -151,12 +151,27 @@ impl TaskRecord {
         outcome: Outcome,
         now: Millis,
     ) -> Result<ChangeKind, StoreError> {
+        self.store_result_with_message(outcome, None, now)
+    }
+
+    /// [`TaskRecord::store_result`] that also sets the status message, in the same change
+    /// (the status-message rule of [`TaskRecord::update_status`]: a non-empty message
+    /// replaces the current one, none keeps it).
+    pub fn store_result_with_message(
+        &mut self,
+        outcome: Outcome,
+        message: Option<String>,
+        now: Millis,
+    ) -> Result<ChangeKind, StoreError> {
         let status = self.task.status;
         if status.is_terminal() {
             return Err(StoreError::TerminalResult {
                 task_id: self.task.task_id.to_string(),
                 status,
             });
+        }
+        if let Some(message) = message.filter(|m| !m.is_empty()) {
+            self.task.status_message = Some(message);
         }
         self.task.status = outcome.into();
         self.has_result = true;
@@ -310,6 +325,30 @@ mod tests {
         ));
         assert!(r.check_reachable(None, T0 + 5000).is_err());
         assert!(r.check_reachable(Some(""), T0).is_err());
+    }
+
+    #[test]
+    fn a_result_with_a_message_sets_both_in_one_change() {
+        let mut r = record(None, None);
+        r.update_status(TaskStatus::Working, Some("step".into()), T0 + 1)
+            .unwrap();
+        assert_eq!(
+            r.store_result_with_message(Outcome::Failed, Some("boom".into()), T0 + 2),
+            Ok(ChangeKind::Result)
+        );
+        assert_eq!(r.task.status, TaskStatus::Failed);
+        assert_eq!(r.task.status_message.as_deref(), Some("boom"));
+        assert_eq!(r.version, 3, "one change, not two");
+        let mut kept = record(None, None);
+        kept.update_status(TaskStatus::Working, Some("step".into()), T0 + 1)
+            .unwrap();
+        kept.store_result_with_message(Outcome::Completed, Some(String::new()), T0 + 2)
+            .unwrap();
+        assert_eq!(
+            kept.task.status_message.as_deref(),
+            Some("step"),
+            "an empty message keeps the current one"
+        );
     }
 
     #[test]

@@ -524,8 +524,22 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         session: Option<&str>,
         now: Millis,
     ) -> Result<Handle, StoreError> {
+        self.store_result_with_message(id, outcome, result, None, session, now)
+    }
+
+    /// [`TaskStore::store_result`] setting the status message in the same change
+    /// ([`TaskRecord::store_result_with_message`]).
+    pub fn store_result_with_message<'a>(
+        &mut self,
+        id: impl Into<TaskRef<'a>>,
+        outcome: Outcome,
+        result: R,
+        message: Option<String>,
+        session: Option<&str>,
+        now: Millis,
+    ) -> Result<Handle, StoreError> {
         self.change(id.into(), session, now, |s| {
-            let kind = s.record.store_result(outcome, now)?;
+            let kind = s.record.store_result_with_message(outcome, message, now)?;
             s.result = Some(result);
             Ok(kind)
         })

@@ -510,13 +510,15 @@ impl TaskRules {
         status: &JsValue,
         result: &JsValue,
         #[wasm_bindgen(js_name = sessionId)] session_id: &JsValue,
+        #[wasm_bindgen(js_name = statusMessage)] status_message: &JsValue,
     ) -> Result<JsValue, JsValue> {
         throw_on_err((|| {
             let outcome = outcome_arg(status)?;
             let (copy, bytes) = sized_object_copy("result", result)?;
+            let message = args::opt_exact_string("statusMessage", status_message)?;
             self.config.check_result_bytes(bytes)?;
             let decision = self.change(text, task_id, session_id, |record, t| {
-                record.store_result(outcome, t)
+                record.store_result_with_message(outcome, message, t)
             })?;
             let _ = js_sys::Reflect::set(
                 &decision,

@@ -420,7 +420,8 @@ impl InMemoryTaskStore {
         }))
     }
 
-    /// Stores the result of a non-terminal task and ends it as `completed` or `failed`.
+    /// Stores the result of a non-terminal task and ends it as `completed` or `failed`; with
+    /// `statusMessage`, sets that too, in the same change.
     #[wasm_bindgen(js_name = storeTaskResult, unchecked_return_type = "Promise<void>")]
     pub fn store_task_result(
         &self,
@@ -429,18 +430,24 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(unchecked_param_type = "JsonObject")] result: JsValue,
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
+        #[wasm_bindgen(js_name = statusMessage, unchecked_param_type = "string | undefined")]
+        status_message: JsValue,
     ) -> Promise {
         let outcome = outcome_arg(&status);
+        let message = args::opt_exact_string("statusMessage", &status_message);
         let copy = sized_object_copy("result", &result);
         settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let outcome = outcome?;
             let session = inner.sessions.resolve(&session_id)?;
             let (copy, bytes) = copy?;
+            let message = message?;
             inner.store.config().check_result_bytes(bytes)?;
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
-            inner.store.store_result(id, outcome, copy, session, t)?;
+            inner
+                .store
+                .store_result_with_message(id, outcome, copy, message, session, t)?;
             if let Some(stored) = inner.key_stored(&key) {
                 if let Some(result) = stored.result() {
                     publish_result(&stored.extra().entry, result);
