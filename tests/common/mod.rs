@@ -113,7 +113,7 @@ async fn terminal_status_is_final_with_sdk_wording() {
     assert!(message.starts_with(&format!(
         "Cannot update task {id} from terminal status 'cancelled'"
     )));
-    let (_, _, message) = err(st.store_task_result(s(&id), s("completed"), js("{}"), NO)).await;
+    let (_, _, message) = err(st.store_task_result(s(&id), s("completed"), js("{}"), NO, NO)).await;
     assert!(message.starts_with(&format!("Cannot store result for task {id}")));
     let task = ok(st.get_task(s(&id), NO)).await;
     assert_eq!(
@@ -157,12 +157,12 @@ async fn bad_arguments_reject_with_typed_errors_naming_the_parameter() {
             "statusMessage",
         ),
         (
-            st.store_task_result(s(&id), s("cancelled"), js("{}"), NO),
+            st.store_task_result(s(&id), s("cancelled"), js("{}"), NO, NO),
             "RangeError",
             "status",
         ),
         (
-            st.store_task_result(s(&id), s("completed"), js("[1]"), NO),
+            st.store_task_result(s(&id), s("completed"), js("[1]"), NO, NO),
             "TypeError",
             "result",
         ),
@@ -200,7 +200,7 @@ async fn results_are_copied_as_json_and_handed_out_as_owned_copies() {
     let id = create(&st, "{}", NO).await;
     let result = js(r#"{"content":[{"type":"text","text":"hi"}],"n":1.5}"#);
     Reflect::set(&result, &s("skipped"), &JsValue::UNDEFINED).expect("set");
-    ok(st.store_task_result(s(&id), s("completed"), result.clone(), NO)).await;
+    ok(st.store_task_result(s(&id), s("completed"), result.clone(), NO, NO)).await;
     Reflect::set(&result, &s("n"), &JsValue::from(2)).expect("set");
     let back = ok(st.get_task_result(s(&id), NO)).await;
     assert_eq!(
@@ -224,12 +224,12 @@ async fn results_are_copied_as_json_and_handed_out_as_owned_copies() {
     let bad = js(r#"{"a":[1,{"b":null}]}"#);
     let inner = get(&get(&bad, "a"), "1");
     Reflect::set(&inner, &s("b"), &JsValue::bigint_from_str("1")).expect("set");
-    let (class, _, message) = err(st.store_task_result(s(&id2), s("completed"), bad, NO)).await;
+    let (class, _, message) = err(st.store_task_result(s(&id2), s("completed"), bad, NO, NO)).await;
     assert_eq!(class, "TypeError");
     assert!(message.contains("result.a[1].b"), "{message}");
     let cyclic = js("{}");
     Reflect::set(&cyclic, &s("me"), &cyclic).expect("set");
-    let (_, _, message) = err(st.store_task_result(s(&id2), s("completed"), cyclic, NO)).await;
+    let (_, _, message) = err(st.store_task_result(s(&id2), s("completed"), cyclic, NO, NO)).await;
     assert!(message.contains("cycle"), "{message}");
     let task = ok(st.get_task(s(&id2), NO)).await;
     assert_eq!(get(&task, "status").as_string().as_deref(), Some("working"));
@@ -370,7 +370,7 @@ async fn every_status_name_is_understood() {
         );
     }
     let id = create(&st, "{}", NO).await;
-    let (class, _, _) = err(st.store_task_result(s(&id), JsValue::from(1), js("{}"), NO)).await;
+    let (class, _, _) = err(st.store_task_result(s(&id), JsValue::from(1), js("{}"), NO, NO)).await;
     assert_eq!(class, "TypeError");
 }
 
@@ -421,7 +421,7 @@ async fn every_waiter_wakes_with_the_state_after_the_change() {
         );
     }
     assert_eq!(stat(&st, "waiters"), 1.0);
-    ok(st.store_task_result(s(&id), s("failed"), js(r#"{"content":[]}"#), NO)).await;
+    ok(st.store_task_result(s(&id), s("failed"), js(r#"{"content":[]}"#), NO, NO)).await;
     let task = ok(terminal).await;
     assert_eq!(get(&task, "status").as_string().as_deref(), Some("failed"));
     assert_eq!(stat(&st, "waiters"), 0.0);
