@@ -109,7 +109,9 @@ function installFastReads(cls) {
   Object.defineProperty(proto, 'getTask', { configurable: true, writable: true, value(taskId, sessionId) {
     const fast = fastOf(this, cls);
     const entry = fast === undefined ? undefined : fastEntry(fast, taskId, sessionId);
-    const t = entry === undefined ? undefined : entry.view;
+    if (entry === undefined) return getTask.call(this, taskId, sessionId);
+    // Changed since last read: the core builds the Task object of its current version.
+    const t = entry.view === undefined ? this.__view(entry.slot) : entry.view;
     if (t === undefined) return getTask.call(this, taskId, sessionId);
     // A literal, not a spread: the copy the caller owns, in the fields' order.
     return Promise.resolve(t.statusMessage === undefined

@@ -758,6 +758,21 @@ impl InMemoryTaskStore {
         throw_on_err(self.with(|inner, _| Ok(inner.fast())))
     }
 
+    /// The Task object of the task in `slot`, built for its current version and published
+    /// in its index entry (`undefined` for an empty slot or a store in use). Internal: the
+    /// fast path calls it for a task whose entry it found and may answer for (see
+    /// `pkg-template/guard.mjs`); it shows server code nothing `getAllTasks()` does not.
+    #[wasm_bindgen(js_name = __view)]
+    pub fn view_at(&self, slot: u32) -> JsValue {
+        let Ok(mut inner) = self.inner.try_borrow_mut() else {
+            return JsValue::UNDEFINED;
+        };
+        match inner.store.handle_at(slot) {
+            Some(handle) => inner.view(handle).unwrap_or(JsValue::UNDEFINED),
+            None => JsValue::UNDEFINED,
+        }
+    }
+
     /// Counts of what the store holds.
     #[wasm_bindgen(unchecked_return_type = "TaskStoreStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
