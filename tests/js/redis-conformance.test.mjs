@@ -34,14 +34,20 @@ const settle = () => sleep(100);
 for (const kind of CLIENT_KINDS) {
   describe(`RedisTaskStore with ${kind}`, () => {
     let client;
+    const stores = new Set();
     before(async () => {
       client = await connect(kind, server.url);
     });
-    after(() => close(client));
+    after(async () => {
+      // Stores of a test that timed out were not closed by it (their waits still pending).
+      for (const store of stores) await store.close();
+      await close(client);
+    });
 
     /** A store over a key prefix of its own, closed when the test ends. */
     function makeStore(t, options) {
       const store = new RedisTaskStore({ ...options, client, keyPrefix: `t:${randomUUID()}:` });
+      stores.add(store);
       t.after(() => store.close());
       return store;
     }
