@@ -6,6 +6,8 @@
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisTaskStore, RedisTaskMessageQueue } from 'mcp-task-store-wasm/redis';
 import { startRedis } from './fixtures/redis-server.mjs';
@@ -283,6 +285,27 @@ describe('RedisTaskStore only', () => {
       assert.equal(await connections(), before, 'a connection of the closed store is still open');
     });
   }
+
+  timed('an ioredis client set up as the README shows (connecting at once, enableOfflineQueue: false): the first wait works, each event comes once', async (t) => {
+    const own = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    own.on('error', () => {});
+    t.after(() => close(own));
+    await once(own, 'ready');
+    const store = makeStore(t, { client: own });
+    const { taskId } = await store.createTask({}, 1, REQ);
+    const waiting = store.waitForUpdate(taskId, { timeout: 5000 }).then((task) => task, (error) => error);
+    await sleep(200);
+    await store.updateTaskStatus(taskId, 'input_required', 'first');
+    const woken = await waiting;
+    const events = [];
+    store.onStatusChange((e) => events.push(e.task.statusMessage));
+    await listening(store);
+    await store.updateTaskStatus(taskId, 'working', 'second');
+    await waitFor(() => events.length >= 1, 5000, 'the event');
+    await settle();
+    const seen = { firstWait: woken instanceof Error ? `rejected: ${woken.message}` : woken.statusMessage, events };
+    assert.deepEqual(seen, { firstWait: 'first', events: ['second'] }, 'the first wait failed, or an event came more than once');
+  });
 
   timed('errors of Redis are -32603 Errors naming the operation (a command Redis refuses)', async (t) => {
     const keyPrefix = `only:${randomUUID()}:`;
