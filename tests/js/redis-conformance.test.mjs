@@ -307,6 +307,27 @@ describe('RedisTaskStore only', () => {
     assert.deepEqual(seen, { firstWait: 'first', events: ['second'] }, 'the first wait failed, or an event came more than once');
   });
 
+  timed('a throwing or rejecting listener: its error goes to onListenerError, the other listeners still get every event', async (t) => {
+    const reported = [];
+    const store = makeStore(t, { onListenerError: (error, event) => reported.push({ error, event }) });
+    const boom = new Error('listener boom');
+    store.onStatusChange(() => {
+      throw boom;
+    });
+    store.onStatusChange(async () => {
+      throw boom;
+    });
+    const events = [];
+    store.onStatusChange((e) => events.push(e.type));
+    await listening(store);
+    const { taskId } = await store.createTask({}, 1, REQ);
+    await store.updateTaskStatus(taskId, 'completed');
+    await waitFor(() => events.length === 2 && reported.length === 4, 5000, 'the events and the reported errors');
+    assert.deepEqual(events, ['created', 'status']);
+    assert.ok(reported.every((r) => r.error === boom));
+    assert.deepEqual(reported.map((r) => r.event.type).sort(), ['created', 'created', 'status', 'status']);
+  });
+
   timed('errors of Redis are -32603 Errors naming the operation (a command Redis refuses)', async (t) => {
     const keyPrefix = `only:${randomUUID()}:`;
     const store = makeStore(t, { keyPrefix });

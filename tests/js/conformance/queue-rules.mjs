@@ -21,6 +21,67 @@ export function msg(type = 'request', extra = {}) {
 }
 
 /**
+ * Bad messages and bad arguments to `q`'s methods, on the task `id`: each must reject
+ * (-32602, the parameter named) and enqueue nothing; `afterEach(name)` may check that.
+ */
+export async function badQueueCallsRejected(q, id, afterEach = () => {}) {
+  const cyc = { jsonrpc: '2.0', method: 'x' };
+  cyc.self = cyc;
+  const T = TypeError;
+  const R = RangeError;
+  const good = { type: 'notification', message: { jsonrpc: '2.0', method: 'm' }, timestamp: 1 };
+  const rows = [
+    ['message undefined', undefined, T, 'message'],
+    ['message null', null, T, 'message'],
+    ['message string', 'hello', T, 'message'],
+    ['message array', [good], T, 'message'],
+    ['type missing', { message: good.message, timestamp: 1 }, [T, R], 'message.type'],
+    ['type unknown', { ...good, type: 'event' }, R, 'message.type'],
+    ['type wrong case', { ...good, type: 'Request' }, R, 'message.type'],
+    ['type number', { ...good, type: 1 }, [T, R], 'message.type'],
+    ['message.message missing', { type: 'request', timestamp: 1 }, T, 'message.message'],
+    ['message.message string', { ...good, message: '{"jsonrpc":"2.0"}' }, T, 'message.message'],
+    ['message.message null', { ...good, message: null }, T, 'message.message'],
+    ['message.message array', { ...good, message: [] }, T, 'message.message'],
+    ['timestamp missing', { type: 'request', message: good.message }, [T, R], 'message.timestamp'],
+    ['timestamp NaN', { ...good, timestamp: NaN }, [T, R], 'message.timestamp'],
+    ['timestamp Infinity', { ...good, timestamp: Infinity }, [T, R], 'message.timestamp'],
+    ['timestamp string', { ...good, timestamp: '1700000000000' }, T, 'message.timestamp'],
+    ['timestamp Date', { ...good, timestamp: new Date() }, T, 'message.timestamp'],
+    ['payload bigint', { ...good, message: { ...good.message, id: 1n } }, T, 'message.message.id'],
+    ['payload cycle', { ...good, message: cyc }, T, 'message.message.self'],
+    ['payload getter throws', { ...good, message: { get jsonrpc() { throw new Error('boom'); } } }, T, 'message.message'],
+  ];
+  for (const [name, bad, cls, param] of rows) {
+    await rejectsWith(() => q.enqueue(id, bad), { cls, code: -32602, startsWith: 'Invalid ', includes: param }).catch((e) => {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    });
+    afterEach(name);
+  }
+  const badArgs = [
+    ['taskId number', () => q.enqueue(5, good), T, 'taskId'],
+    ['taskId undefined', () => q.enqueue(undefined, good), T, 'taskId'],
+    ['sessionId number', () => q.enqueue(id, good, 5), T, 'sessionId'],
+    ['maxSize -1', () => q.enqueue(id, good, undefined, -1), R, 'maxSize'],
+    ['maxSize 1.5', () => q.enqueue(id, good, undefined, 1.5), R, 'maxSize'],
+    ['maxSize NaN', () => q.enqueue(id, good, undefined, NaN), R, 'maxSize'],
+    ['maxSize string', () => q.enqueue(id, good, undefined, '10'), T, 'maxSize'],
+    ['dequeue taskId number', () => q.dequeue(1), T, 'taskId'],
+    ['dequeue sessionId object', () => q.dequeue(id, {}), T, 'sessionId'],
+    ['dequeueAll taskId null', () => q.dequeueAll(null), T, 'taskId'],
+    ['dequeueAll sessionId number', () => q.dequeueAll(id, 1), T, 'sessionId'],
+  ];
+  for (const [name, call, cls, param] of badArgs) {
+    await rejectsWith(call, { cls, code: -32602, startsWith: 'Invalid ', includes: param }).catch((e) => {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    });
+    afterEach(name);
+  }
+}
+
+/**
  * Defines the shared linked-queue tests with `test`.
  * @param {{ makeStore(t: object, options?: object): object, MessageQueue: Function, inMemory: boolean }} kit
  */
@@ -129,5 +190,15 @@ export function queueRules(test, kit) {
     await q.enqueue(mine, msg());
     assert.equal(await q.dequeue(mine, 'B'), undefined);
     assert.equal((await q.dequeueAll(mine)).length, 1);
+  });
+
+  test('linked queue: bad messages and arguments are rejected (-32602, parameter named) and enqueue nothing', async (t) => {
+    const store = makeStore(t);
+    const q = store.messageQueue();
+    const { taskId } = await store.createTask({}, 1, REQ);
+    const first = msg();
+    await q.enqueue(taskId, first);
+    await badQueueCallsRejected(q, taskId);
+    assert.deepStrictEqual(await q.dequeueAll(taskId), [first]);
   });
 }
