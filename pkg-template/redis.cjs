@@ -19,6 +19,7 @@
 // (zset score = creation position). Changes are published on the channel `P` + `events`.
 
 const { createHash } = require('node:crypto');
+const { once } = require('node:events');
 const { TaskRules } = require('./wasm/mcp_task_store_wasm.cjs');
 
 const INTERNAL_ERROR = -32603;
@@ -111,11 +112,20 @@ async function subscribe(connection, kind, channel, onMessage) {
     await connection.subscribe(channel, (message) => onMessage(String(message)));
     return () => connection.unsubscribe(channel);
   }
+  // A connection still connecting refuses commands when its offline queue is off (as the
+  // README advises): wait until it is ready.
+  if (connection.status === 'wait') await connection.connect();
+  if (connection.status !== 'ready') await once(connection, 'ready');
   const handler = (ch, message) => {
     if (String(ch) === channel) onMessage(String(message));
   };
   connection.on('message', handler);
-  await connection.subscribe(channel);
+  try {
+    await connection.subscribe(channel);
+  } catch (error) {
+    connection.off('message', handler);
+    throw error;
+  }
   return async () => {
     connection.off('message', handler);
     await connection.unsubscribe(channel);
@@ -586,7 +596,6 @@ function ensureSubscribed(s) {
     s.subscribed = (async () => {
       if (s.subscriber === undefined) {
         const connection = s.client.duplicate();
-        if (s.kind === 'ioredis' && connection.status === 'wait') await connection.connect();
         s.subscriber = { connection, kind: s.kind, owned: true };
       }
       s.unsubscribe = await subscribe(s.subscriber.connection, s.subscriber.kind, s.keys.channel, (message) => onMessage(s, message));
