@@ -14,7 +14,7 @@ import { InMemoryTaskStore as SdkTaskStore } from '@modelcontextprotocol/sdk/exp
 import { REQ, waitFor, checkError, rejectsWith, throwsWith } from '../fixtures/util.mjs';
 
 export const TERMINAL = ['completed', 'failed', 'cancelled'];
-export const STATUSES = ['working', 'input_required', ...TERMINAL];
+
 /** Subscribes a listener that records every event; returns { events, off }. */
 export function record(store, options) {
   const events = [];
