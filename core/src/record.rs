@@ -58,9 +58,11 @@ pub fn visible_to(owner: Option<&str>, session: Option<&str>) -> bool {
     }
 }
 
-/// The deadline of a task whose ttl clock starts at `now`.
+/// The deadline of a task whose ttl clock starts at `now`: at most 2^53 - 1 ms, past any
+/// instant a JS `Date` can hold (so a deadline always stays a JS number, and a capped one is
+/// never reached).
 pub fn deadline_from(ttl: Option<u64>, now: Millis) -> Option<Millis> {
-    ttl.map(|t| now.saturating_add(t))
+    ttl.map(|t| now.saturating_add(t).min(MAX_COUNT))
 }
 
 impl TaskRecord {
@@ -325,6 +327,20 @@ mod tests {
         ));
         assert!(r.check_reachable(None, T0 + 5000).is_err());
         assert!(r.check_reachable(Some(""), T0).is_err());
+    }
+
+    #[test]
+    fn a_deadline_past_every_date_is_capped_to_a_js_number() {
+        assert_eq!(deadline_from(Some(MAX_COUNT), T0), Some(MAX_COUNT));
+        assert_eq!(deadline_from(Some(u64::MAX), T0), Some(MAX_COUNT));
+        assert_eq!(deadline_from(Some(5), T0), Some(T0 + 5));
+        let r = record(Some(MAX_COUNT), None);
+        assert_eq!(r.deadline, Some(MAX_COUNT));
+        assert!(r.check_consistent().is_ok());
+        assert!(
+            r.is_live_at(8_640_000_000_000_000),
+            "live at the last instant a Date can hold"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! The clock is always passed in by hand and ids come from a counter, so every test is
 //! deterministic.
 
+use mcp_task_store_core::record::MAX_COUNT;
 use mcp_task_store_core::*;
 
 /// Start of the test clock (2025-11-25T10:30:00.000Z).
@@ -1085,7 +1086,10 @@ fn ttl_clamped_to_min_and_max() {
     ] {
         let id = fx.create(asked, None, T0);
         assert_eq!(fx.task(&id, T0).unwrap().ttl, granted, "{asked:?}");
-        assert_eq!(fx.deadline(&id, T0), granted.map(|t| T0 + t));
+        assert_eq!(
+            fx.deadline(&id, T0),
+            granted.map(|t| T0.saturating_add(t).min(MAX_COUNT))
+        );
     }
     let config = StoreConfig {
         min_ttl: 500,
@@ -1121,13 +1125,14 @@ fn ttl_clamped_to_min_and_max() {
 
 #[test]
 fn huge_ttl_saturates_instead_of_overflowing() {
+    // Capped at 2^53 - 1 ms (past every JS Date), so it stays a JS number.
     let mut fx = Fx::new();
     let id = fx.create(Some(u64::MAX), None, T0);
-    assert_eq!(fx.deadline(&id, T0), Some(u64::MAX));
+    assert_eq!(fx.deadline(&id, T0), Some(MAX_COUNT));
     fx.store_result(&id, Outcome::Completed, "r", T0 + 1)
         .unwrap();
-    assert_eq!(fx.deadline(&id, T0 + 1), Some(u64::MAX));
-    assert!(fx.task(&id, u64::MAX - 1).is_some());
+    assert_eq!(fx.deadline(&id, T0 + 1), Some(MAX_COUNT));
+    assert!(fx.task(&id, MAX_COUNT - 1).is_some());
     assert!(fx.task(&id, u64::MAX).is_none());
 }
 
