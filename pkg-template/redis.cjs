@@ -18,7 +18,7 @@
 //   P{idx}:u   zset of unowned tasks   P{idx}:o:<session>  zset of a session's tasks
 // (zset score = creation position). Changes are published on the channel `P` + `events`.
 
-const { createHash } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const { once } = require('node:events');
 const { TaskRules } = require('./wasm/mcp_task_store_wasm.cjs');
 
@@ -212,6 +212,8 @@ class RedisTaskStore {
         channel: `${prefix}events`,
       },
       cursorReady: null,
+      // Tells this store's own published changes (delivered as made) from other processes'.
+      origin: randomUUID(),
       subscribed: null,
       unsubscribe: null,
       listeners: new Set(),
@@ -238,6 +240,7 @@ class RedisTaskStore {
       ['ZADD', session === undefined ? s.keys.unowned : s.keys.owner(session), String(d.seq), id],
     ]);
     if (Number(written) !== 1) throw codedError(`createTask: task id ${id} is already taken`, INTERNAL_ERROR);
+    deliver(s, d);
     return d.task;
   }
 
@@ -344,7 +347,8 @@ class RedisTaskStore {
       throw codedError(`listener: expected a function, got ${describe(listener)}`, INVALID_PARAMS, TypeError);
     }
     const sessionId = statusChangeSession(s, options);
-    const entry = { call: (event) => callListener(s, listener, event), sessionId, taskId: undefined };
+    if (s.closed) throw codedError('onStatusChange: the store was closed', INTERNAL_ERROR);
+    const entry = { see: (d) => callListener(s, listener, d.event), sessionId, taskId: undefined };
     s.listeners.add(entry);
     ensureSubscribed(s).catch(() => {});
     let done = false;
@@ -358,29 +362,45 @@ class RedisTaskStore {
   watch(options) {
     const s = state(this, 'watch');
     const [iterator, sessionId, taskId] = s.rules.watch(options);
-    const entry = { sessionId: sessionId ?? undefined, taskId: undefined, call: null };
-    entry.call = (event, terminal) => {
-      const last = entry.taskId !== undefined && (terminal || event.type === 'removed');
-      s.rules.pushWatch(iterator, event, last);
+    const signal = options === undefined || options === null ? undefined : options.signal;
+    if (s.closed || (signal !== undefined && signal !== null && signal.aborted)) {
+      s.rules.endWatch(iterator);
+      return iterator;
+    }
+    const entry = { sessionId: sessionId ?? undefined, taskId: undefined, iterator, version: -1, early: null, see: null };
+    const push = (d) => {
+      if (d.version <= entry.version && d.event.type !== 'removed') return;
+      const last = entry.taskId !== undefined && (d.terminal || d.event.type === 'removed');
+      s.rules.pushWatch(iterator, d.event, last);
     };
-    const off = () => s.listeners.delete(entry);
+    entry.see = (d) => (entry.early === null ? push(d) : entry.early.push(d));
+    s.listeners.add(entry);
+    s.rules.setWatchOff(iterator, () => s.listeners.delete(entry));
     if (taskId === undefined || taskId === null) {
-      s.listeners.add(entry);
-      s.rules.setWatchOff(iterator, off);
       ensureSubscribed(s).catch(() => s.rules.endWatch(iterator));
       return iterator;
     }
-    // One task: subscribed first, then read, so no change between the two is missed.
+    // One task: only its changes after the call (see startingPoint).
     const id = s.rules.taskKey(taskId);
-    entry.taskId = id;
-    s.listeners.add(entry);
-    s.rules.setWatchOff(iterator, off);
-    (async () => {
-      await ensureSubscribed(s);
-      const text = id === undefined ? null : await readRecord(s, 'watch', id);
+    entry.taskId = id ?? taskId;
+    entry.early = [];
+    if (id === undefined) {
+      s.rules.endWatch(iterator);
+      return iterator;
+    }
+    startingPoint(s, 'watch', id).then(({ text, again }) => {
       const d = s.rules.read(text, taskId, sessionId);
-      if (d === null || d.terminal) s.rules.endWatch(iterator);
-    })().catch(() => s.rules.endWatch(iterator));
+      if (d === null || d.terminal) {
+        s.rules.endWatch(iterator);
+        return;
+      }
+      entry.version = d.version;
+      const early = entry.early;
+      entry.early = null;
+      for (const e of early) push(e);
+      const now = s.rules.read(again, taskId, sessionId);
+      if (now === null) s.rules.endWatch(iterator);
+    }, () => s.rules.endWatch(iterator));
     return iterator;
   }
 
@@ -410,7 +430,10 @@ class RedisTaskStore {
     for (const entries of s.waiters.values()) {
       for (const w of entries) w.fail(codedError(`The store was closed while waiting for task ${w.id}`, INTERNAL_ERROR));
     }
+    for (const entry of s.listeners) if (entry.iterator !== undefined) s.rules.endWatch(entry.iterator);
     s.listeners.clear();
+    // A subscription being set up finishes first, so its connection is not left open.
+    if (s.subscribed !== null) await s.subscribed.catch(() => {});
     const unsubscribe = s.unsubscribe;
     s.unsubscribe = null;
     if (s.subscriber !== undefined) {
@@ -455,7 +478,7 @@ async function readRecord(s, op, id) {
 
 /** The script call that writes decision `d` of task `id` (with `result` JSON, or removing it). */
 function writeArgs(s, id, d, resultText, remove) {
-  const message = d.code + d.text;
+  const message = `${s.origin}|${d.code}${d.text}`;
   return {
     script: SCRIPTS.write,
     keys: [s.keys.record(id), s.keys.result(id), s.keys.queue(id)],
@@ -480,7 +503,10 @@ async function change(s, op, taskId, decide, remove) {
       commands.push(['ZREM', d.owner === undefined ? s.keys.unowned : s.keys.owner(d.owner), id]);
     }
     const [written] = await batch(s, op, commands);
-    if (Number(written) === 1) return d;
+    if (Number(written) === 1) {
+      deliver(s, d);
+      return d;
+    }
   }
   throw codedError(`${op}: task ${taskId} kept changing under it (${MAX_ATTEMPTS} attempts); try again`, INTERNAL_ERROR);
 }
@@ -596,9 +622,17 @@ function ensureSubscribed(s) {
     s.subscribed = (async () => {
       if (s.subscriber === undefined) {
         const connection = s.client.duplicate();
+        // The store's own connection: its errors (Redis gone) show as failed calls elsewhere;
+        // an 'error' event with no listener would end the process.
+        connection.on('error', () => {});
         s.subscriber = { connection, kind: s.kind, owned: true };
       }
-      s.unsubscribe = await subscribe(s.subscriber.connection, s.subscriber.kind, s.keys.channel, (message) => onMessage(s, message));
+      const unsubscribe = await subscribe(s.subscriber.connection, s.subscriber.kind, s.keys.channel, (message) => onMessage(s, message));
+      if (s.closed) {
+        await unsubscribe().catch(() => {});
+        return;
+      }
+      s.unsubscribe = unsubscribe;
     })();
     s.subscribed.catch(() => {
       s.subscribed = null;
@@ -610,19 +644,45 @@ function ensureSubscribed(s) {
   });
 }
 
+/** A change published by another process (this store's own are delivered as they are made). */
 function onMessage(s, message) {
   if (s.closed) return;
-  const d = s.rules.fromMessage(message);
-  if (d === null) return;
+  const bar = message.indexOf('|');
+  if (bar < 0 || message.slice(0, bar) === s.origin) return;
+  const d = s.rules.fromMessage(message.slice(bar + 1));
+  if (d !== null) deliver(s, d);
+}
+
+/** Hands a change to this process's listeners, watches and waits. */
+function deliver(s, d) {
+  if (s.closed) return;
   const id = d.task.taskId;
   for (const entry of [...s.listeners]) {
     if (entry.taskId !== undefined && entry.taskId !== id) continue;
     if (entry.sessionId !== undefined && !s.rules.sees(d.owner, entry.sessionId)) continue;
     if (!s.listeners.has(entry)) continue;
-    entry.call(d.event, d.terminal);
+    entry.see(d);
   }
   const waiting = s.waiters.get(id);
   if (waiting !== undefined) for (const w of [...waiting]) w.see(d);
+}
+
+/**
+ * Where a wait or a one-task watch starts: the task's version when the call was made. The
+ * read is sent at once, on the connection this process's changes go through, so it comes
+ * before any change the caller makes after the call; the subscription follows, then a
+ * second read catches a change another process made while it was being set up.
+ */
+function startingPoint(s, op, id) {
+  const first = readRecord(s, op, id);
+  const settled = (async () => {
+    const text = await first;
+    await ensureSubscribed(s);
+    const again = await readRecord(s, op, id);
+    return { text, again };
+  })();
+  settled.catch(() => {});
+  return settled;
 }
 
 async function wait(self, op, taskId, options, untilTerminal) {
@@ -630,7 +690,9 @@ async function wait(self, op, taskId, options, untilTerminal) {
   const [sessionId, signal, timeout] = s.rules.waitOptions(options);
   const id = s.rules.taskKey(taskId);
   if (id === undefined) throw s.rules.notFound(taskId);
-  await ensureSubscribed(s);
+  if (s.closed) throw codedError(`${op}: the store was closed`, INTERNAL_ERROR);
+  const start = startingPoint(s, op, id);
+  const called = Date.now();
   return new Promise((resolve, reject) => {
     const timers = [];
     let offAbort = null;
@@ -644,9 +706,8 @@ async function wait(self, op, taskId, options, untilTerminal) {
           w.early.push(d);
           return;
         }
-        if (d.version <= w.version && d.event.type !== 'removed') return;
         if (d.event.type === 'removed') w.fail(s.rules.removedError(id, d.event.reason));
-        else if (!untilTerminal || d.terminal) w.done({ ...d.task });
+        else if (d.version > w.version && (!untilTerminal || d.terminal)) w.done({ ...d.task });
       },
       done(task) {
         if (finish()) resolve(task);
@@ -672,16 +733,11 @@ async function wait(self, op, taskId, options, untilTerminal) {
     s.waiters.get(id).add(w);
     s.waiterCount += 1;
     if (signal !== undefined) {
-      if (signal.aborted) {
-        w.fail(signal.reason);
-        return;
-      }
       const onAbort = () => w.fail(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       offAbort = () => signal.removeEventListener('abort', onAbort);
     }
-    if (timeout !== undefined) timers.push(setTimeout(() => w.fail(s.rules.timeoutError(timeout, id)), timeout));
-    readRecord(s, op, id).then((text) => {
+    start.then(({ text, again }) => {
       if (w.settled) return;
       const d = s.rules.read(text, taskId, sessionId);
       if (d === null) {
@@ -692,11 +748,30 @@ async function wait(self, op, taskId, options, untilTerminal) {
         w.done({ ...d.task });
         return;
       }
+      if (signal !== undefined && signal.aborted) {
+        w.fail(signal.reason);
+        return;
+      }
       w.version = d.version;
       for (const early of w.early.splice(0)) w.see(early);
-      if (!w.settled && d.deadline !== null) {
+      if (w.settled) return;
+      const now = s.rules.read(again, taskId, sessionId);
+      if (now === null) {
+        // Gone while the subscription was set up: its deadline passed, or it was removed.
+        w.fail(s.rules.removedError(id, d.deadline !== null && Date.now() >= d.deadline ? 'expired' : 'deleted'));
+        return;
+      }
+      if (now.version > d.version && (!untilTerminal || now.terminal)) {
+        w.done({ ...now.task });
+        return;
+      }
+      if (timeout !== undefined) {
+        timers.push(setTimeout(() => w.fail(s.rules.timeoutError(timeout, id)), Math.max(0, called + timeout - Date.now())));
+      }
+      const deadline = now.deadline;
+      if (deadline !== null) {
         // The task's deadline ends the wait even when Redis sends no expiry notification.
-        const timer = setTimeout(() => w.fail(s.rules.removedError(id, 'expired')), Math.max(0, d.deadline - Date.now()));
+        const timer = setTimeout(() => w.fail(s.rules.removedError(id, 'expired')), Math.max(0, deadline - Date.now()));
         if (typeof timer.unref === 'function') timer.unref();
         timers.push(timer);
       }
