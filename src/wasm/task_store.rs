@@ -753,7 +753,7 @@ impl InMemoryTaskStore {
 
     /// The object the package's JS fast path of `getTask` / `getTaskResult` reads (internal;
     /// see `pkg-template/guard.mjs`).
-    #[wasm_bindgen(js_name = __fastReads)]
+    #[wasm_bindgen(js_name = __fastReads, skip_typescript)]
     pub fn fast_reads(&self) -> Result<JsValue, JsValue> {
         throw_on_err(self.with(|inner, _| Ok(inner.fast())))
     }
@@ -762,7 +762,7 @@ impl InMemoryTaskStore {
     /// in its index entry (`undefined` for an empty slot or a store in use). Internal: the
     /// fast path calls it for a task whose entry it found and may answer for (see
     /// `pkg-template/guard.mjs`); it shows server code nothing `getAllTasks()` does not.
-    #[wasm_bindgen(js_name = __view)]
+    #[wasm_bindgen(js_name = __view, skip_typescript)]
     pub fn view_at(&self, slot: u32) -> JsValue {
         let Ok(mut inner) = self.inner.try_borrow_mut() else {
             return JsValue::UNDEFINED;
