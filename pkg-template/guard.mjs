@@ -76,17 +76,21 @@ export function guard(cls, promising) {
 // the store (so its lazy expiry would remove nothing). Anything else, errors included, goes
 // to the core. Nothing is decided here.
 
-// Per store: the object the binding publishes into (`{ index, h, clone }`); dropped on free().
-const fastStates = new WeakMap();
+// Per store: the object the binding publishes into (`{ index, h, clone }`), kept on the store
+// under a symbol (a property read is cheaper than a WeakMap lookup); dropped on free().
+const FAST = Symbol('mcp-task-store-wasm fast reads');
 
 /** The published object of a live store (fetched from the binding once), or undefined. */
 function fastOf(store, cls) {
-  let fast = fastStates.get(store);
-  if (fast === undefined && isLive(store, cls)) {
-    fast = store.__fastReads();
-    fastStates.set(store, fast);
-  }
-  return fast;
+  const fast = store === null || store === undefined ? undefined : store[FAST];
+  if (fast !== undefined || !isLive(store, cls)) return fast;
+  const made = store.__fastReads();
+  Object.defineProperty(store, FAST, { value: made, writable: true, configurable: true, enumerable: false });
+  return made;
+}
+
+function dropFast(store) {
+  if (store !== null && typeof store === 'object' && Object.prototype.hasOwnProperty.call(store, FAST)) store[FAST] = undefined;
 }
 
 /** The entry of `taskId` if the fast path may answer for `sessionId` now, else undefined. */
@@ -126,12 +130,12 @@ function installFastReads(cls) {
     return Promise.resolve(fast.clone(entry.result));
   } });
   Object.defineProperty(proto, 'free', { configurable: true, writable: true, value() {
-    fastStates.delete(this);
+    dropFast(this);
     return free.call(this);
   } });
   if (typeof dispose === 'function') {
     Object.defineProperty(proto, Symbol.dispose, { configurable: true, writable: true, value() {
-      fastStates.delete(this);
+      dropFast(this);
       return dispose.call(this);
     } });
   }
