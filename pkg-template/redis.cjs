@@ -29,6 +29,8 @@ const DEFAULT_PREFIX = 'mcp:tasks:';
 const MAX_ATTEMPTS = 16;
 /** Redis keeps a task's keys this long past its deadline (clocks of hosts differ a little; the core decides expiry from the record, so a later removal changes nothing). */
 const EXPIRY_GRACE_MS = 1000;
+/** The largest creation counter (what a cursor is first decoded against). */
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 // The one write: compare the version, then set or delete, set the expiry, publish.
 // KEYS: record, result, queue. ARGV: expected version ('0': must not exist), new version
@@ -294,18 +296,25 @@ class RedisTaskStore {
     const s = state(this, 'listTasks');
     const session = s.rules.session(sessionId);
     await cursorKey(s);
-    // The creation counter only tells a cursor from one never issued: not read for a first page.
-    const nextSeq = cursor === undefined || cursor === null ? 0 : Number((await batch(s, 'listTasks', [['GET', s.keys.seq]]))[0] ?? 0);
-    let start = s.rules.listStart(cursor, sessionId, nextSeq, undefined);
+    // The creation counter only tells a cursor from one never issued. For one of our cursors
+    // it is read with the first range of the page (one round trip less) and the cursor is
+    // checked against it before the page is answered; text that is not one of our cursors
+    // (perhaps a task id, as the SDK's cursors are) is resolved first.
+    const given = cursor !== undefined && cursor !== null;
+    let start = s.rules.listStart(cursor, sessionId, MAX_SAFE, undefined);
+    let counterRead = false;
     if (start === -1) {
-      // Not one of our cursors: perhaps a task id (the SDK's cursors are).
+      const nextSeq = Number((await batch(s, 'listTasks', [['GET', s.keys.seq]]))[0] ?? 0);
       const id = s.rules.taskKey(cursor);
       const text = id === undefined ? null : await readRecord(s, 'listTasks', id);
       start = s.rules.listStart(cursor, sessionId, nextSeq, text);
+      counterRead = true;
     }
     const pageSize = s.rules.pageSize;
     const indexes = session === undefined ? [s.keys.all] : [s.keys.owner(session), s.keys.unowned];
-    const { tasks, seqs } = await collect(s, 'listTasks', indexes, start, pageSize + 1, sessionId);
+    const withCounter = given && !counterRead ? ['GET', s.keys.seq] : null;
+    const { tasks, seqs, counter } = await collect(s, 'listTasks', indexes, start, pageSize + 1, sessionId, withCounter);
+    if (withCounter !== null) s.rules.listStart(cursor, sessionId, Number(counter ?? 0), undefined);
     const page = { tasks: tasks.slice(0, pageSize) };
     if (tasks.length > pageSize) page.nextCursor = s.rules.cursorAfter(seqs[pageSize - 1], session);
     return page;
@@ -530,13 +539,20 @@ function cursorKey(s) {
  * Up to `want` tasks the caller may see, from creation position `start` on, merged from the
  * index sets in creation order. Members whose record Redis has dropped are pruned.
  */
-async function collect(s, op, indexes, start, want, sessionId) {
+async function collect(s, op, indexes, start, want, sessionId, extra = null) {
   const tasks = [];
   const seqs = [];
   let from = start;
+  let counter;
+  let first = extra;
   const chunk = Math.min(want === Infinity ? 1000 : want, 1000);
   while (tasks.length < want) {
-    const replies = await batch(s, op, indexes.map((key) => ['ZRANGEBYSCORE', key, String(from), '+inf', 'WITHSCORES', 'LIMIT', '0', String(chunk)]));
+    const ranges = indexes.map((key) => ['ZRANGEBYSCORE', key, String(from), '+inf', 'WITHSCORES', 'LIMIT', '0', String(chunk)]);
+    const replies = await batch(s, op, first === null ? ranges : [first, ...ranges]);
+    if (first !== null) {
+      counter = replies.shift();
+      first = null;
+    }
     const candidates = [];
     let complete = true;
     for (const reply of replies) {
@@ -576,7 +592,7 @@ async function collect(s, op, indexes, start, want, sessionId) {
     if (complete) break;
     from = limit + 1;
   }
-  return { tasks, seqs };
+  return { tasks, seqs, counter };
 }
 
 // ---- events and waits ----
