@@ -247,11 +247,7 @@ class RedisTaskStore {
   }
 
   async getTask(taskId, sessionId) {
-    const s = state(this, 'getTask');
-    const id = s.rules.taskKey(taskId);
-    s.rules.session(sessionId);
-    const text = id === undefined ? null : await readRecord(s, 'getTask', id);
-    const d = s.rules.read(text, taskId, sessionId);
+    const d = await readVisible(state(this, 'getTask'), 'getTask', taskId, sessionId);
     return d === null ? null : d.task;
   }
 
@@ -285,9 +281,6 @@ class RedisTaskStore {
 
   async deleteTask(taskId, sessionId) {
     const s = state(this, 'deleteTask');
-    const id = s.rules.taskKey(taskId);
-    s.rules.session(sessionId);
-    if (id === undefined) return s.rules.remove(null, taskId, 'deleted', sessionId) !== null;
     const d = await change(s, 'deleteTask', taskId, (text) => s.rules.remove(text, taskId, 'deleted', sessionId), true);
     return d !== null;
   }
@@ -428,7 +421,7 @@ class RedisTaskStore {
 
   messageQueue() {
     const s = state(this, 'messageQueue');
-    if (s.queue === undefined) s.queue = makeQueue(this);
+    if (s.queue === undefined) s.queue = new RedisTaskMessageQueue(QUEUE_TOKEN, this);
     return s.queue;
   }
 
@@ -478,6 +471,17 @@ async function runScript(s, { script, keys, argv }) {
     if (!String(error && error.message).startsWith('NOSCRIPT')) throw error;
     return s.send(['EVAL', script.text, ...args]);
   }
+}
+
+/**
+ * The decision for reading task `taskId` as a caller of `sessionId` (arguments checked
+ * before Redis is asked); `null` when the caller cannot reach the task.
+ */
+async function readVisible(s, op, taskId, sessionId) {
+  const id = s.rules.taskKey(taskId);
+  s.rules.session(sessionId);
+  const text = id === undefined ? null : await readRecord(s, op, id);
+  return s.rules.read(text, taskId, sessionId);
 }
 
 async function readRecord(s, op, id) {
@@ -797,18 +801,50 @@ async function wait(self, op, taskId, options, untilTerminal) {
 
 // ---- the message queue ----
 
-class RedisTaskMessageQueue {
-  constructor() {
-    throw codedError('RedisTaskMessageQueue: get one from RedisTaskStore.messageQueue()', INVALID_PARAMS, TypeError);
-  }
-}
-
+// Only RedisTaskStore.messageQueue() makes queues (it holds this token).
+const QUEUE_TOKEN = Symbol('RedisTaskMessageQueue');
 const queueStores = new WeakMap();
 
-function makeQueue(store) {
-  const queue = Object.create(RedisTaskMessageQueue.prototype);
-  queueStores.set(queue, store);
-  return queue;
+class RedisTaskMessageQueue {
+  constructor(token, store) {
+    if (token !== QUEUE_TOKEN) {
+      throw codedError('RedisTaskMessageQueue: get one from RedisTaskStore.messageQueue()', INVALID_PARAMS, TypeError);
+    }
+    queueStores.set(this, store);
+  }
+
+  async enqueue(taskId, message, sessionId, maxSize) {
+    const s = queueState(this, 'enqueue');
+    const limit = s.rules.queueLimit(maxSize);
+    const text = s.rules.messageText(message);
+    const d = await readVisible(s, 'enqueue', taskId, sessionId);
+    if (d === null) throw s.rules.notFound(taskId);
+    const id = d.task.taskId;
+    const [pushed] = await batch(s, 'enqueue', [{
+      script: SCRIPTS.enqueue,
+      keys: [s.keys.record(id), s.keys.queue(id)],
+      argv: [text, String(limit), expiryArg(d.deadline)],
+    }]);
+    const n = Number(pushed);
+    if (n === -1) throw s.rules.notFound(taskId);
+    if (n <= -2) throw s.rules.queueFull(-2 - n, limit);
+  }
+
+  async dequeue(taskId, sessionId) {
+    const s = queueState(this, 'dequeue');
+    const d = await readVisible(s, 'dequeue', taskId, sessionId);
+    if (d === null) return undefined;
+    const [message] = await batch(s, 'dequeue', [['LPOP', s.keys.queue(d.task.taskId)]]);
+    return message === null || message === undefined ? undefined : JSON.parse(message);
+  }
+
+  async dequeueAll(taskId, sessionId) {
+    const s = queueState(this, 'dequeueAll');
+    const d = await readVisible(s, 'dequeueAll', taskId, sessionId);
+    if (d === null) return [];
+    const [all] = await batch(s, 'dequeueAll', [{ script: SCRIPTS.takeAll, keys: [s.keys.queue(d.task.taskId)], argv: [] }]);
+    return (all || []).map((m) => JSON.parse(m));
+  }
 }
 
 function queueState(self, name) {
@@ -818,57 +854,6 @@ function queueState(self, name) {
   }
   return internals.get(store);
 }
-
-Object.defineProperties(RedisTaskMessageQueue.prototype, {
-  enqueue: {
-    writable: true,
-    configurable: true,
-    async value(taskId, message, sessionId, maxSize) {
-      const s = queueState(this, 'enqueue');
-      const id = s.rules.taskKey(taskId);
-      const text = s.rules.messageText(message);
-      s.rules.session(sessionId);
-      const limit = s.rules.queueLimit(maxSize);
-      const record = id === undefined ? null : await readRecord(s, 'enqueue', id);
-      const d = s.rules.read(record, taskId, sessionId);
-      if (d === null) throw s.rules.notFound(taskId);
-      const [pushed] = await batch(s, 'enqueue', [{
-        script: SCRIPTS.enqueue,
-        keys: [s.keys.record(id), s.keys.queue(id)],
-        argv: [text, String(limit), expiryArg(d.deadline)],
-      }]);
-      const n = Number(pushed);
-      if (n === -1) throw s.rules.notFound(taskId);
-      if (n <= -2) throw s.rules.queueFull(-2 - n, limit);
-    },
-  },
-  dequeue: {
-    writable: true,
-    configurable: true,
-    async value(taskId, sessionId) {
-      const s = queueState(this, 'dequeue');
-      const id = s.rules.taskKey(taskId);
-      s.rules.session(sessionId);
-      const record = id === undefined ? null : await readRecord(s, 'dequeue', id);
-      if (s.rules.read(record, taskId, sessionId) === null) return undefined;
-      const [message] = await batch(s, 'dequeue', [['LPOP', s.keys.queue(id)]]);
-      return message === null || message === undefined ? undefined : JSON.parse(message);
-    },
-  },
-  dequeueAll: {
-    writable: true,
-    configurable: true,
-    async value(taskId, sessionId) {
-      const s = queueState(this, 'dequeueAll');
-      const id = s.rules.taskKey(taskId);
-      s.rules.session(sessionId);
-      const record = id === undefined ? null : await readRecord(s, 'dequeueAll', id);
-      if (s.rules.read(record, taskId, sessionId) === null) return [];
-      const [all] = await batch(s, 'dequeueAll', [{ script: SCRIPTS.takeAll, keys: [s.keys.queue(id)], argv: [] }]);
-      return (all || []).map((m) => JSON.parse(m));
-    },
-  },
-});
 
 exports.RedisTaskStore = RedisTaskStore;
 exports.RedisTaskMessageQueue = RedisTaskMessageQueue;

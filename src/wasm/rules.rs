@@ -84,6 +84,17 @@ fn kind_code(kind: ChangeKind) -> (u8, u8) {
     }
 }
 
+/// A removal reason by its name (`RemovalReason::as_str`).
+fn removal_reason(name: &str) -> Option<RemovalReason> {
+    [
+        RemovalReason::Expired,
+        RemovalReason::Deleted,
+        RemovalReason::Cleared,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == name)
+}
+
 fn kind_from_code(kind: u8, reason: u8) -> Option<ChangeKind> {
     Some(match (kind, reason) {
         (0, _) => ChangeKind::Created,
@@ -217,6 +228,24 @@ impl TaskRules {
         Ok(record)
     }
 
+    /// The decision for a stored record a caller of `session_id` may reach now (after a
+    /// change of `kind`, or a read), `null` when it may not.
+    fn if_reachable(
+        &self,
+        text: &JsValue,
+        task_id: &JsValue,
+        session_id: &JsValue,
+        kind: Option<ChangeKind>,
+    ) -> Result<JsValue, StoreError> {
+        let task_id = args::string("taskId", task_id)?;
+        let session = session_arg(session_id)?;
+        match self.reachable(text, &task_id, session.as_deref()) {
+            Ok(record) => self.decision(&record, record.version, kind),
+            Err(StoreError::NotFound { .. }) => Ok(JsValue::NULL),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Applies `rule` to the reachable record and returns the decision.
     fn change(
         &self,
@@ -345,12 +374,10 @@ impl TaskRules {
         #[wasm_bindgen(js_name = taskId)] task_id: &str,
         reason: &str,
     ) -> JsValue {
-        let why = match reason {
-            "deleted" => RemovalReason::Deleted,
-            "cleared" => RemovalReason::Cleared,
-            _ => RemovalReason::Expired,
-        };
-        removed_error(task_id, why)
+        removed_error(
+            task_id,
+            removal_reason(reason).unwrap_or(RemovalReason::Expired),
+        )
     }
 
     /// The rejection of a wait on `taskId` whose `timeout` (ms) passed.
@@ -454,15 +481,7 @@ impl TaskRules {
         #[wasm_bindgen(js_name = taskId)] task_id: &JsValue,
         #[wasm_bindgen(js_name = sessionId)] session_id: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        throw_on_err((|| {
-            let task_id = args::string("taskId", task_id)?;
-            let session = session_arg(session_id)?;
-            match self.reachable(text, &task_id, session.as_deref()) {
-                Ok(record) => self.decision(&record, record.version, None),
-                Err(StoreError::NotFound { .. }) => Ok(JsValue::NULL),
-                Err(other) => Err(other),
-            }
-        })())
+        throw_on_err(self.if_reachable(text, task_id, session_id, None))
     }
 
     /// `updateTaskStatus` on a stored record.
@@ -563,22 +582,13 @@ impl TaskRules {
         reason: &str,
         #[wasm_bindgen(js_name = sessionId)] session_id: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        throw_on_err((|| {
-            let task_id = args::string("taskId", task_id)?;
-            let session = session_arg(session_id)?;
-            let reason = match reason {
-                "deleted" => RemovalReason::Deleted,
-                "cleared" => RemovalReason::Cleared,
-                other => return Err(internal(format!("no removal reason {other:?}"))),
-            };
-            match self.reachable(text, &task_id, session.as_deref()) {
-                Ok(record) => {
-                    self.decision(&record, record.version, Some(ChangeKind::Removed(reason)))
-                }
-                Err(StoreError::NotFound { .. }) => Ok(JsValue::NULL),
-                Err(other) => Err(other),
+        let kind = match removal_reason(reason) {
+            Some(reason @ (RemovalReason::Deleted | RemovalReason::Cleared)) => {
+                Ok(ChangeKind::Removed(reason))
             }
-        })())
+            _ => Err(internal(format!("no removal reason {reason:?}"))),
+        };
+        throw_on_err(kind.and_then(|kind| self.if_reachable(text, task_id, session_id, Some(kind))))
     }
 
     /// The decision for a published message (`code` and `text` of a decision, possibly of

@@ -46,7 +46,7 @@ extern "C" {
     fn set_horizon(fast: &JsValue, h: f64);
     /// Publishes a task's stored result in its entry.
     #[wasm_bindgen(js_name = publishResult)]
-    pub(super) fn publish_result(entry: &JsValue, result: &JsValue);
+    fn publish_result(entry: &JsValue, result: &JsValue);
 }
 
 /// The number `map` holds for `key`, if any (our maps hold only non-negative numbers).
@@ -314,6 +314,8 @@ impl Inner {
             built_for: 0,
             entry,
         };
+        // A restored task may hold a result already.
+        self.publish_result(handle);
         Ok(())
     }
 
@@ -338,17 +340,13 @@ impl Inner {
         }
     }
 
-    /// What the store holds in the slot of `key` (a task found in the index).
-    pub(super) fn key_stored(
-        &self,
-        key: &Key,
-    ) -> Option<&crate::core::Stored<JsValue, JsValue, TaskCache>> {
-        match key {
-            Key::Slot(slot) => self
-                .store
-                .handle_at(*slot)
-                .and_then(|h| self.store.stored(h)),
-            Key::Text(_) => None,
+    /// Publishes the stored result of the task in `handle`, if it has one, in its index
+    /// entry for the fast path (a stored result never changes while its task lives).
+    pub(super) fn publish_result(&self, handle: Handle) {
+        if let Some(stored) = self.store.stored(handle) {
+            if let Some(result) = stored.result() {
+                publish_result(&stored.extra().entry, result);
+            }
         }
     }
 

@@ -25,7 +25,7 @@ use super::events::{
 };
 use super::json::{owned_copy, sized_object_copy};
 use super::queue::InMemoryTaskMessageQueue;
-use super::state::{publish_result, with_state, Inner, Store};
+use super::state::{with_state, Inner, Store};
 use super::task_view::{resolve_copy, resolve_page, shallow_copy};
 use crate::core::{
     CreateParams, ErrorKind, Handle, Outcome, StoreConfig, StoreError, TaskId, TaskStatus,
@@ -445,14 +445,10 @@ impl InMemoryTaskStore {
             inner.store.config().check_result_bytes(bytes)?;
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
-            inner
+            let handle = inner
                 .store
                 .store_result_with_message(id, outcome, copy, message, session, t)?;
-            if let Some(stored) = inner.key_stored(&key) {
-                if let Some(result) = stored.result() {
-                    publish_result(&stored.extra().entry, result);
-                }
-            }
+            inner.publish_result(handle);
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -469,15 +465,10 @@ impl InMemoryTaskStore {
             let key = inner.key(&task_id)?;
             let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
-            let result = inner
+            inner
                 .store
-                .result(id, inner.sessions.name(session), t)?
-                .clone();
-            // Published for the fast path: a stored result never changes while its task lives.
-            if let Some(stored) = inner.key_stored(&key) {
-                publish_result(&stored.extra().entry, &result);
-            }
-            Ok(owned_copy(&result))
+                .result(id, inner.sessions.name(session), t)
+                .map(owned_copy)
         }))
     }
 
