@@ -166,19 +166,17 @@ impl Inner {
         if self.fast.is_undefined() {
             self.fast = make_fast(&self.index);
             self.horizon = f64::NAN;
-            self.publish_horizon();
+            self.publish_horizon(self.store.next_deadline());
         }
         self.fast.clone()
     }
 
-    fn publish_horizon(&mut self) {
+    /// Publishes `next_deadline` (the store's earliest) as `h` if it moved.
+    fn publish_horizon(&mut self, next_deadline: Option<Millis>) {
         if self.fast.is_undefined() {
             return;
         }
-        let h = self
-            .store
-            .next_deadline()
-            .map_or(f64::INFINITY, |d| d as f64);
+        let h = next_deadline.map_or(f64::INFINITY, |d| d as f64);
         if h != self.horizon {
             self.horizon = h;
             set_horizon(&self.fast, h);
@@ -225,9 +223,10 @@ impl Inner {
             }
         }
         self.scratch = events;
-        self.publish_horizon();
+        let next_deadline = self.store.next_deadline();
+        self.publish_horizon(next_deadline);
         if let Some(callback) = &self.on_timer {
-            let deadline = match (self.store.next_deadline(), self.hub.next_timeout()) {
+            let deadline = match (next_deadline, self.hub.next_timeout()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
