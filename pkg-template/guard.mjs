@@ -97,8 +97,10 @@ function dropFast(store) {
 function fastEntry(fast, taskId, sessionId) {
   const entry = fast.index.get(taskId);
   if (entry === undefined || entry.owner !== sessionId) return undefined;
+  const h = fast.h;
+  if (h === Infinity) return entry;
   try {
-    return Date.now() < fast.h ? entry : undefined;
+    return Date.now() < h ? entry : undefined;
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{Task, TaskId, TaskRecord};
+use super::{Handle, Task, TaskId, TaskRecord};
 
 /// What happened to a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,17 +59,21 @@ pub struct TaskEvent {
     /// For a removal, the task as it was last; `None` for the other kinds. (Boxed: a
     /// change event stays small, and the log is written on every change.)
     pub last: Option<Box<Task>>,
+    /// Where the store holds the task (`None` for a removal), so a caller following the
+    /// log to its own per-task data needs no lookup by id.
+    pub handle: Option<Handle>,
 }
 
 impl TaskEvent {
-    /// The event of a change to a record still held.
-    pub fn changed(kind: ChangeKind, record: &TaskRecord) -> TaskEvent {
+    /// The event of a change to a record still held, in `handle`.
+    pub fn changed(kind: ChangeKind, record: &TaskRecord, handle: Handle) -> TaskEvent {
         TaskEvent {
             kind,
             task_id: record.task.task_id,
             version: record.version,
             owner: record.owner.clone(),
             last: None,
+            handle: Some(handle),
         }
     }
 
@@ -81,6 +85,7 @@ impl TaskEvent {
             version: record.version,
             owner: record.owner,
             last: Some(Box::new(record.task)),
+            handle: None,
         }
     }
 }

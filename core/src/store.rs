@@ -361,9 +361,18 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
         let seq = self.next_seq;
         let record = TaskRecord::create(id, params, owner, seq, &self.config, now)?;
         self.next_seq += 1;
-        self.log(TaskEvent::changed(ChangeKind::Created, &record));
+        let (task_id, version, owner) = (record.task.task_id, record.version, record.owner.clone());
         let slot = self.insert(record, None, None);
-        Ok(Handle { slot, seq })
+        let handle = Handle { slot, seq };
+        self.log(TaskEvent {
+            kind: ChangeKind::Created,
+            task_id,
+            version,
+            owner,
+            last: None,
+            handle: Some(handle),
+        });
+        Ok(handle)
     }
 
     /// Everything the store holds that is live at `now` (results and queued messages
@@ -837,7 +846,7 @@ impl<R, M, X: Default> TaskStore<R, M, X> {
                 .get(handle.slot as usize)
                 .and_then(Option::as_ref),
         ) {
-            log.push(TaskEvent::changed(kind, &stored.record));
+            log.push(TaskEvent::changed(kind, &stored.record, handle));
         }
         Ok(handle)
     }

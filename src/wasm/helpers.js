@@ -142,7 +142,7 @@ export function copyJson(value, name) {
  */
 export function cloneJson(value) {
   try {
-    return cloneValue(value);
+    return typeof value === 'object' && value !== null ? cloneValue(value) : value;
   } catch {
     // Cannot happen for what the store holds (checked JSON, at most 64 levels); never throw
     // through wasm frames.
@@ -150,19 +150,28 @@ export function cloneJson(value) {
   }
 }
 
+// What the store holds is checked JSON: plain objects, arrays and primitives. `for…in` with
+// an own-key check visits exactly `Object.keys` without making the array (faster in V8).
+const hasOwn = Object.prototype.hasOwnProperty;
 function cloneValue(value) {
-  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = cloneValue(value[i]);
+    const length = value.length;
+    const out = new Array(length);
+    for (let i = 0; i < length; i++) {
+      const item = value[i];
+      out[i] = typeof item === 'object' && item !== null ? cloneValue(item) : item;
+    }
     return out;
   }
   const out = {};
-  for (const name of Object.keys(value)) {
+  for (const name in value) {
+    if (!hasOwn.call(value, name)) continue;
+    const item = value[name];
+    const copy = typeof item === 'object' && item !== null ? cloneValue(item) : item;
     if (name === '__proto__') {
-      Object.defineProperty(out, name, { value: cloneValue(value[name]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
     } else {
-      out[name] = cloneValue(value[name]);
+      out[name] = copy;
     }
   }
   return out;
@@ -257,6 +266,9 @@ export function resolvePage(tasks, nextCursor) {
 }
 
 // A lone surrogate (an unpaired U+D800–U+DFFF).
+// `String.prototype.isWellFormed` (Node 20, browsers of 2023 on) is several times faster
+// than the expression, which older engines use.
+const HAS_WELL_FORMED = typeof String.prototype.isWellFormed === 'function';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -267,6 +279,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function wellFormed(value) {
   if (typeof value !== 'string') return -1;
+  if (HAS_WELL_FORMED) return value.isWellFormed() ? 1 : 0;
   return LONE_SURROGATE.test(value) ? 0 : 1;
 }
 

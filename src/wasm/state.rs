@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::error::{busy, internal};
 use super::events::{deliver, Change, Hub};
-use super::task_view::{iso_time, task_object};
+use super::task_view::{iso_time, task_object, task_object_with};
 use super::timer::{now, Timer};
 
 use crate::core::{
@@ -186,14 +186,37 @@ impl Inner {
     /// Marks the entry of the task `event` changed out of date, unless its Task object was
     /// already rebuilt for the record's current version.
     fn mark_changed(&self, event: &TaskEvent) {
-        let Some(handle) = self.store.handle_of(event.task_id) else {
-            return;
-        };
-        if let Some(stored) = self.store.stored(handle) {
+        if let Some(stored) = event.handle.and_then(|h| self.store.stored(h)) {
             let cache = stored.extra();
             if cache.built_for != stored.record().version {
                 stale(&cache.entry);
             }
+        }
+    }
+
+    /// After a change made with the caller's status `message` (its JS string and its
+    /// text), builds and publishes the task's Task object at once when that reads no string
+    /// out of wasm memory: the record now has no status message, or has exactly the
+    /// caller's. Otherwise the object is left to the first read that needs it.
+    pub(super) fn publish_view(&mut self, handle: Handle, message: &JsValue, text: Option<&str>) {
+        let Some(stored) = self.store.stored(handle) else {
+            return;
+        };
+        let task = stored.task();
+        let message = match (task.status_message.as_deref(), text) {
+            (None, _) => JsValue::UNDEFINED,
+            (Some(kept), Some(given)) if kept == given => message.clone(),
+            _ => return,
+        };
+        let cache = stored.extra();
+        if cache.id.is_undefined() {
+            return;
+        }
+        let version = stored.record().version;
+        let built = task_object_with(task, &cache.id, &cache.created_at, &cache.entry, &message);
+        if let Some(cache) = self.store.extra_mut(handle) {
+            cache.view = built;
+            cache.built_for = version;
         }
     }
 
@@ -240,7 +263,7 @@ impl Inner {
         let handle = match &event.last {
             Some(_) => None,
             // A task changed and then removed within one call is announced by its removal.
-            None => match self.store.handle_of(event.task_id) {
+            None => match event.handle.filter(|&h| self.store.stored(h).is_some()) {
                 Some(handle) => Some(handle),
                 None => return,
             },

@@ -445,10 +445,12 @@ impl InMemoryTaskStore {
             inner.store.config().check_result_bytes(bytes)?;
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
+            let text = message.clone();
             let handle = inner
                 .store
                 .store_result_with_message(id, outcome, copy, message, session, t)?;
             inner.publish_result(handle);
+            inner.publish_view(handle, &status_message, text.as_deref());
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -491,7 +493,9 @@ impl InMemoryTaskStore {
             let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
             let session = inner.sessions.name(session);
-            inner.store.update_status(id, status, message, session, t)?;
+            let text = message.clone();
+            let handle = inner.store.update_status(id, status, message, session, t)?;
+            inner.publish_view(handle, &status_message, text.as_deref());
             Ok(JsValue::UNDEFINED)
         }))
     }

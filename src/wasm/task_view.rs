@@ -61,12 +61,24 @@ pub fn task_object(
         .status_message
         .as_deref()
         .map_or(JsValue::UNDEFINED, JsValue::from_str);
+    task_object_with(task, task_id, created_at, entry, &message)
+}
+
+/// [`task_object`] with the status message given as the JS string it is (`undefined` when
+/// the task has none), so no string is read out of wasm memory.
+pub fn task_object_with(
+    task: &Task,
+    task_id: &JsValue,
+    created_at: &JsValue,
+    entry: &JsValue,
+    message: &JsValue,
+) -> JsValue {
     let ttl = task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
     make_task(
         entry,
         task_id,
         &status_value(task.status),
-        &message,
+        message,
         created_at,
         task.created_at as f64,
         task.last_updated_at as f64,
