@@ -69,14 +69,14 @@ export function guard(cls, promising) {
 // ---- The fast path of getTask and getTaskResult ----
 //
 // A read answered here, without entering wasm, when the binding has published what the core
-// would answer (see `fast` in src/wasm/state.rs): the task's entry holds the Task object
-// built for its current version (the core's change log marks it out of date), the caller's
+// would answer (see `fast` in src/wasm/state.rs): the task's entry holds the fields of its
+// Task for its current version (the core's change log marks it out of date), the caller's
 // session is the task's owner token exactly (both absent, or the same string: a strict
 // subset of the session rule), and the clock is before `h`, the core's earliest deadline in
 // the store (so its lazy expiry would remove nothing). Anything else, errors included, goes
 // to the core. Nothing is decided here.
 
-// Per store: the object the binding publishes into (`{ index, h, clone }`), kept on the store
+// Per store: the object the binding publishes into (`{ index, h, task, clone }`), kept on the store
 // under a symbol (a property read is cheaper than a WeakMap lookup); dropped on free().
 const FAST = Symbol('mcp-task-store-wasm fast reads');
 
@@ -116,14 +116,9 @@ function installFastReads(cls) {
     const fast = fastOf(this, cls);
     const entry = fast === undefined ? undefined : fastEntry(fast, taskId, sessionId);
     if (entry === undefined) return getTask.call(this, taskId, sessionId);
-    // Changed since last read: the core builds the Task object of its current version.
-    const t = entry.view === undefined ? this.__view(entry.slot) : entry.view;
-    if (t === undefined) return getTask.call(this, taskId, sessionId);
-    // A literal, not a spread: the copy the caller owns, in the fields' order.
-    return Promise.resolve(t.statusMessage === undefined
-      ? { taskId: t.taskId, status: t.status, createdAt: t.createdAt, lastUpdatedAt: t.lastUpdatedAt, ttl: t.ttl, pollInterval: t.pollInterval }
-      : { taskId: t.taskId, status: t.status, statusMessage: t.statusMessage, createdAt: t.createdAt,
-        lastUpdatedAt: t.lastUpdatedAt, ttl: t.ttl, pollInterval: t.pollInterval });
+    // Changed in a way the write did not write into the entry: the core brings it up to date.
+    const task = entry.status === undefined ? this.__view(entry.slot) : fast.task(entry);
+    return task === undefined ? getTask.call(this, taskId, sessionId) : Promise.resolve(task);
   } });
   Object.defineProperty(proto, 'getTaskResult', { configurable: true, writable: true, value(taskId, sessionId) {
     const fast = fastOf(this, cls);

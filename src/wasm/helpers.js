@@ -207,17 +207,13 @@ function iso(ms) {
 /**
  * The wire Task object, fields in the spec's order; `statusMessage` only when set.
  * `createdAt` comes made (once per task); `lastUpdatedAt` arrives as milliseconds and is
- * formatted here, which is cheaper than decoding a string out of wasm memory. With the
- * task's index `entry`, the object is published there (it is built for the current version).
+ * formatted here, which is cheaper than decoding a string out of wasm memory.
  */
-export function makeTask(entry, taskId, status, statusMessage, createdAt, createdMs, lastUpdatedMs, ttl, pollInterval) {
+export function makeTask(taskId, status, statusMessage, createdAt, createdMs, lastUpdatedMs, ttl, pollInterval) {
   const lastUpdatedAt = lastUpdatedMs === createdMs ? createdAt : iso(lastUpdatedMs);
-  const task = statusMessage === undefined
+  return statusMessage === undefined
     ? { taskId, status, createdAt, lastUpdatedAt, ttl, pollInterval }
     : { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval };
-  // Published as the task's current state for the fast path of getTask.
-  if (entry !== undefined) entry.view = task;
-  return task;
 }
 
 // The spec's status names, in the order of the core's ALL_STATUSES.
@@ -254,14 +250,8 @@ export function shallowCopy(task) {
   return { ...task };
 }
 
-/** A Promise of a shallow copy of `task` (callers may mutate what they get). */
-export function resolveCopy(task) {
-  return Promise.resolve({ ...task });
-}
-
-/** A Promise of `{ tasks, nextCursor? }`, with copies of the cached Task objects. */
+/** A Promise of `{ tasks, nextCursor? }` (each Task made for this page). */
 export function resolvePage(tasks, nextCursor) {
-  for (let i = 0; i < tasks.length; i++) tasks[i] = { ...tasks[i] };
   return Promise.resolve(nextCursor === undefined ? { tasks } : { tasks, nextCursor });
 }
 
@@ -603,21 +593,52 @@ export function slotAt(map, key) {
   return entry === undefined ? -1 : entry.slot;
 }
 
-/** Files a task's entry in the index: its slot, owner token, published Task and result. */
-export function fileEntry(map, id, slot, owner) {
-  const entry = { slot, owner, view: undefined, result: undefined };
-  map.set(id, entry);
+/**
+ * Files a task's entry in the index: its slot, its owner token, the fields of its Task (the
+ * ones that never change, and `status`, `statusMessage`, `lastMs` as the core has them now)
+ * and, once stored, its result. `lastUpdatedAt` is formatted from `lastMs` when first read.
+ */
+export function fileEntry(map, taskId, slot, owner, status, statusMessage, createdAt, createdMs, lastMs, ttl, pollInterval) {
+  const entry = {
+    slot, owner, taskId, status, statusMessage, createdAt, lastMs,
+    lastUpdatedAt: lastMs === createdMs ? createdAt : undefined, ttl, pollInterval, result: undefined,
+  };
+  map.set(taskId, entry);
   return entry;
 }
 
-/** The task changed: its published Task is out of date. */
-export function stale(entry) {
-  entry.view = undefined;
+/** Writes what a change made of a task into its entry (what the core decided). */
+export function restate(entry, status, statusMessage, lastMs) {
+  entry.status = status;
+  entry.statusMessage = statusMessage;
+  if (lastMs !== entry.lastMs) {
+    entry.lastMs = lastMs;
+    entry.lastUpdatedAt = undefined;
+  }
 }
 
-/** The object the fast path reads: the index, the earliest deadline `h`, and the copy of a result a reader gets. */
+/** The task changed and its entry was not restated: out of date until it is. */
+export function stale(entry) {
+  entry.status = undefined;
+}
+
+/** The wire Task of an entry that is up to date: a fresh object, fields in the spec's order. */
+export function taskOf(entry) {
+  let lastUpdatedAt = entry.lastUpdatedAt;
+  if (lastUpdatedAt === undefined) lastUpdatedAt = entry.lastUpdatedAt = iso(entry.lastMs);
+  return entry.statusMessage === undefined
+    ? { taskId: entry.taskId, status: entry.status, createdAt: entry.createdAt, lastUpdatedAt,
+      ttl: entry.ttl, pollInterval: entry.pollInterval }
+    : { taskId: entry.taskId, status: entry.status, statusMessage: entry.statusMessage,
+      createdAt: entry.createdAt, lastUpdatedAt, ttl: entry.ttl, pollInterval: entry.pollInterval };
+}
+
+/**
+ * The object the fast path reads: the index, the earliest deadline `h`, the Task of an
+ * entry, and the copy of a result a reader gets.
+ */
 export function makeFast(index) {
-  return { index, h: -Infinity, clone: cloneJson };
+  return { index, h: -Infinity, task: taskOf, clone: cloneJson };
 }
 
 /** Publishes the store's earliest deadline. */

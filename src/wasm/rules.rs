@@ -28,7 +28,7 @@ use super::task_store::{
     config_from, create_params, outcome_arg, request_id_arg, status_arg, wait_options,
     watch_options,
 };
-use super::task_view::{iso_time, task_object};
+use super::task_view::task_object;
 use super::timer::now;
 use crate::core::{
     cursor, params, visible_to, ChangeKind, CursorKey, IdSource, RemovalReason, StoreConfig,
@@ -204,13 +204,7 @@ impl TaskRules {
     }
 
     fn task_value(&self, record: &TaskRecord) -> JsValue {
-        let task = &record.task;
-        task_object(
-            task,
-            &JsValue::from_str(&task.task_id.to_string()),
-            &iso_time(task.created_at as f64),
-            &JsValue::UNDEFINED,
-        )
+        task_object(&record.task)
     }
 
     /// The record of `task_id` that a caller of `session` may reach now, or "not found".

@@ -3,10 +3,10 @@
 //!
 //! The caches exist because crossing the JS/wasm boundary costs more than the core's own
 //! work: a JS `Map` from id string to slot (the id never enters wasm memory on the hot
-//! path; kept in step with the core by its change log after every call), the id and
-//! `createdAt` strings of each task made once and its Task object built once per version
-//! (kept beside the record in the core's slot, as the core's per-task caller data), and
-//! session ids copied into wasm once. None of them decides anything.
+//! path; kept in step with the core by its change log after every call), whose entry per
+//! task holds the fields of its Task as JS values (the strings made once; status, message
+//! and time written per change, from what the core decided), and session ids copied into
+//! wasm once. None of them decides anything.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::error::{busy, internal};
 use super::events::{deliver, Change, Hub};
-use super::task_view::{iso_time, task_object, task_object_with};
+use super::task_view::{iso_time, message_value, status_value, task_object, ttl_value};
 use super::timer::{now, Timer};
 
 use crate::core::{
@@ -33,11 +33,28 @@ extern "C" {
     /// The slot of the index entry for `key`, -1 if absent.
     #[wasm_bindgen(js_name = slotAt)]
     fn slot_at(map: &Map, key: &JsValue) -> f64;
-    /// Files a new task's fast-read entry under `id`; returns the entry.
+    /// Files a task's entry under its id (see `helpers.js`); returns the entry.
     #[wasm_bindgen(js_name = fileEntry)]
-    fn file_entry(map: &Map, id: &JsValue, slot: u32, owner: &JsValue) -> JsValue;
-    /// Marks an entry's published Task as out of date.
+    fn file_entry(
+        map: &Map,
+        task_id: &JsValue,
+        slot: u32,
+        owner: &JsValue,
+        status: &JsValue,
+        status_message: &JsValue,
+        created_at: &JsValue,
+        created_ms: f64,
+        last_ms: f64,
+        ttl: &JsValue,
+        poll_interval: f64,
+    ) -> JsValue;
+    /// Writes a task's status, status message and last update time into its entry.
+    fn restate(entry: &JsValue, status: &JsValue, status_message: &JsValue, last_ms: f64);
+    /// Marks an entry out of date.
     fn stale(entry: &JsValue);
+    /// The wire Task of an up-to-date entry, a fresh object.
+    #[wasm_bindgen(js_name = taskOf)]
+    fn task_of(entry: &JsValue) -> JsValue;
     /// The object the JS fast path reads: `{ index, h }`.
     #[wasm_bindgen(js_name = makeFast)]
     fn make_fast(index: &Map) -> JsValue;
@@ -58,13 +75,10 @@ fn number_at(map: &Map, key: &JsValue) -> Option<f64> {
 /// Results, queued messages and cached Task objects stay JS values.
 pub(super) type Store = TaskStore<JsValue, JsValue, TaskCache>;
 
-/// What the binding keeps beside each record: the strings of its task that never change,
-/// and the Task object built for one version of the record (`undefined` until built).
+/// What the binding keeps beside each record: its entry in the index, and the record's
+/// version the entry's fields were last written for.
 #[derive(Default)]
 pub(super) struct TaskCache {
-    id: JsValue,
-    created_at: JsValue,
-    view: JsValue,
     built_for: u64,
     /// The task's entry in the index, which the JS fast path reads (see [`Inner::fast`]).
     pub(super) entry: JsValue,
@@ -86,10 +100,10 @@ pub(super) struct Inner {
     /// The change log of the current call, when someone listens (kept to reuse its memory).
     scratch: Vec<TaskEvent>,
     /// What the JS fast path of `getTask` / `getTaskResult` reads (`guard.mjs`): the index,
-    /// whose entries hold the Task object last built for the task's current version and
-    /// its stored result, and `h`, the core's earliest deadline in the store. The fast path
-    /// answers only when the caller's session is the task's owner token (both absent, or the
-    /// same string), the entry's Task is current, and `Date.now() < h` (so the core's lazy
+    /// whose entries hold the fields of the task's Task for its current version (or are
+    /// marked out of date) and its stored result, and `h`, the core's earliest deadline in
+    /// the store. The fast path answers only when the caller's session is the task's owner
+    /// token (both absent, or the same string), the entry is current, and `Date.now() < h` (so the core's lazy
     /// expiry would remove nothing): then it is what the core would answer. It decides
     /// nothing; every entry is written here from what the core decided, and the core's
     /// change log is the one thing that marks entries out of date.
@@ -183,8 +197,8 @@ impl Inner {
         }
     }
 
-    /// Marks the entry of the task `event` changed out of date, unless its Task object was
-    /// already rebuilt for the record's current version.
+    /// Marks the entry of the task `event` changed out of date, unless it was already
+    /// written for the record's current version.
     fn mark_changed(&self, event: &TaskEvent) {
         if let Some(stored) = event.handle.and_then(|h| self.store.stored(h)) {
             let cache = stored.extra();
@@ -195,9 +209,9 @@ impl Inner {
     }
 
     /// After a change made with the caller's status `message` (its JS string and its
-    /// text), builds and publishes the task's Task object at once when that reads no string
+    /// text), writes the task's new state into its entry at once when that reads no string
     /// out of wasm memory: the record now has no status message, or has exactly the
-    /// caller's. Otherwise the object is left to the first read that needs it.
+    /// caller's. Otherwise the entry is left for the change log to mark out of date.
     pub(super) fn publish_view(&mut self, handle: Handle, message: &JsValue, text: Option<&str>) {
         let Some(stored) = self.store.stored(handle) else {
             return;
@@ -208,14 +222,14 @@ impl Inner {
             (Some(kept), Some(given)) if kept == given => message.clone(),
             _ => return,
         };
-        let cache = stored.extra();
-        if cache.id.is_undefined() {
-            return;
-        }
+        restate(
+            &stored.extra().entry,
+            &status_value(task.status),
+            &message,
+            task.last_updated_at as f64,
+        );
         let version = stored.record().version;
-        let built = task_object_with(task, &cache.id, &cache.created_at, &cache.entry, &message);
         if let Some(cache) = self.store.extra_mut(handle) {
-            cache.view = built;
             cache.built_for = version;
         }
     }
@@ -286,12 +300,7 @@ impl Inner {
             return;
         }
         let task = match (&event.last, handle) {
-            (Some(last), _) => task_object(
-                last,
-                &JsValue::from_str(&last.task_id.to_string()),
-                &iso_time(last.created_at as f64),
-                &JsValue::UNDEFINED,
-            ),
+            (Some(last), _) => task_object(last),
             (None, Some(h)) => match self.view(h) {
                 Ok(view) => view,
                 Err(_) => return,
@@ -321,19 +330,27 @@ impl Inner {
             .map_err(|e| internal(format!("no random bytes for a task id: {e}")))
     }
 
-    /// Files a task just created in `handle`'s slot: its id and `createdAt` strings, and
-    /// the index entry. `owner` is the owning session as a JS string (the caller's own
-    /// `sessionId` value), or `undefined`.
+    /// Files a task just created (or restored) in `handle`'s slot: its index entry, with
+    /// the fields of its Task. `owner` is the owning session as a JS string (the caller's
+    /// own `sessionId` value), or `undefined`.
     pub(super) fn file_new(&mut self, handle: Handle, owner: &JsValue) -> Result<(), StoreError> {
-        let task = self.store.stored(handle).ok_or_else(removed)?.task();
-        let id = JsValue::from_str(&task.task_id.to_string());
-        let created_at = iso_time(task.created_at as f64);
-        let entry = file_entry(&self.index, &id, handle.slot(), owner);
+        let stored = self.store.stored(handle).ok_or_else(removed)?;
+        let (task, version) = (stored.task(), stored.record().version);
+        let entry = file_entry(
+            &self.index,
+            &JsValue::from_str(&task.task_id.to_string()),
+            handle.slot(),
+            owner,
+            &status_value(task.status),
+            &message_value(task),
+            &iso_time(task.created_at as f64),
+            task.created_at as f64,
+            task.last_updated_at as f64,
+            &ttl_value(task),
+            task.poll_interval as f64,
+        );
         *self.store.extra_mut(handle).ok_or_else(removed)? = TaskCache {
-            id,
-            created_at,
-            view: JsValue::UNDEFINED,
-            built_for: 0,
+            built_for: version,
             entry,
         };
         // A restored task may hold a result already.
@@ -384,23 +401,29 @@ impl Inner {
         }
     }
 
-    /// The JS Task object of `handle`, built if the task changed since it was last built.
+    /// The wire Task of `handle` (a fresh object), its entry first brought up to date if the
+    /// task changed since it was last written.
     pub(super) fn view(&mut self, handle: Handle) -> Result<JsValue, StoreError> {
         let stored = self.store.stored(handle).ok_or_else(removed)?;
         let version = stored.record().version;
         let cache = stored.extra();
-        if cache.built_for == version && !cache.view.is_undefined() {
-            return Ok(cache.view.clone());
+        if cache.entry.is_undefined() {
+            return Err(internal("a live task without its entry"));
         }
-        if cache.id.is_undefined() {
-            return Err(internal("a live task without its strings"));
+        if cache.built_for != version {
+            let task = stored.task();
+            restate(
+                &cache.entry,
+                &status_value(task.status),
+                &message_value(task),
+                task.last_updated_at as f64,
+            );
+            if let Some(cache) = self.store.extra_mut(handle) {
+                cache.built_for = version;
+            }
         }
-        let built = task_object(stored.task(), &cache.id, &cache.created_at, &cache.entry);
-        if let Some(cache) = self.store.extra_mut(handle) {
-            cache.view = built.clone();
-            cache.built_for = version;
-        }
-        Ok(built)
+        let stored = self.store.stored(handle).ok_or_else(removed)?;
+        Ok(task_of(&stored.extra().entry))
     }
 }
 

@@ -26,7 +26,7 @@ use super::events::{
 use super::json::{owned_copy, sized_object_copy};
 use super::queue::InMemoryTaskMessageQueue;
 use super::state::{with_state, Inner, Store};
-use super::task_view::{resolve_copy, resolve_page, shallow_copy};
+use super::task_view::resolve_page;
 use crate::core::{
     CreateParams, ErrorKind, Handle, Outcome, StoreConfig, StoreError, TaskId, TaskStatus,
     ALL_STATUSES,
@@ -221,14 +221,6 @@ enum Waited {
     Pending(u64, JsValue, js_sys::Function),
 }
 
-/// Resolves to a copy of a cached Task object (or `null`), or rejects.
-fn resolve_task(outcome: Result<JsValue, StoreError>) -> Promise {
-    match outcome {
-        Ok(task) if !task.is_null() => resolve_copy(&task),
-        other => settle(other),
-    }
-}
-
 /// A status argument, matched in JS (no copy of the string into wasm memory).
 pub(super) fn status_arg(value: &JsValue) -> Result<TaskStatus, StoreError> {
     let index = status_index(value);
@@ -383,7 +375,7 @@ impl InMemoryTaskStore {
     ) -> Promise {
         let params = create_params(&task_params);
         let checked = request_id_arg(&request_id).and_then(|()| object("request", &request));
-        resolve_task(self.with(|inner, t| {
+        settle(self.with(|inner, t| {
             let params = params?;
             checked?;
             let session = inner.sessions.resolve(&session_id)?;
@@ -409,7 +401,7 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        resolve_task(self.with(|inner, t| {
+        settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
@@ -659,7 +651,7 @@ impl InMemoryTaskStore {
                 .ok_or_else(|| not_found(&task_id))?;
             let (task, terminal) = task_state(inner, handle)?;
             if until == Until::Terminal && terminal {
-                return Ok(Waited::Resolved(shallow_copy(&inner.view(handle)?)));
+                return Ok(Waited::Resolved(inner.view(handle)?));
             }
             if aborted {
                 return Ok(Waited::Rejected(abort_reason(&signal)));
@@ -735,7 +727,7 @@ impl InMemoryTaskStore {
         #[wasm_bindgen(js_name = sessionId, unchecked_param_type = "string | undefined")]
         session_id: JsValue,
     ) -> Promise {
-        resolve_task(self.with(|inner, t| {
+        settle(self.with(|inner, t| {
             let key = inner.key(&task_id)?;
             let session = inner.sessions.resolve(&session_id)?;
             let id = inner.task_ref(&key);
@@ -817,10 +809,7 @@ impl InMemoryTaskStore {
             let handles = inner.store.all(t);
             let out = Array::new_with_length(handles.len() as u32);
             for (i, handle) in handles.into_iter().enumerate() {
-                out.set(
-                    i as u32,
-                    super::task_view::shallow_copy(&inner.view(handle)?),
-                );
+                out.set(i as u32, inner.view(handle)?);
             }
             Ok(out)
         }))

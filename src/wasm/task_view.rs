@@ -10,7 +10,6 @@ use crate::core::{Task, TaskStatus, ALL_STATUSES};
 extern "C" {
     #[wasm_bindgen(js_name = makeTask)]
     fn make_task(
-        entry: &JsValue,
         task_id: &JsValue,
         status: &JsValue,
         status_message: &JsValue,
@@ -26,9 +25,6 @@ extern "C" {
     /// A shallow copy of a cached Task object.
     #[wasm_bindgen(js_name = shallowCopy)]
     pub fn shallow_copy(task: &JsValue) -> JsValue;
-    /// A Promise of a shallow copy of a cached Task object.
-    #[wasm_bindgen(js_name = resolveCopy)]
-    pub fn resolve_copy(task: &JsValue) -> Promise;
     /// A Promise of `{ tasks, nextCursor? }`.
     #[wasm_bindgen(js_name = resolvePage)]
     pub fn resolve_page(tasks: &JsValue, next_cursor: Option<String>) -> Promise;
@@ -38,7 +34,8 @@ thread_local! {
     static STATUSES: [JsValue; 5] = ALL_STATUSES.map(|s| JsValue::from_str(s.as_str()));
 }
 
-fn status_value(status: TaskStatus) -> JsValue {
+/// The JS string of a status (made once per status).
+pub fn status_value(status: TaskStatus) -> JsValue {
     // ALL_STATUSES lists the variants in declaration order.
     STATUSES.with(|all| {
         all.get(status as usize)
@@ -48,41 +45,29 @@ fn status_value(status: TaskStatus) -> JsValue {
 }
 
 /// The wire `Task` object: `taskId`, `status`, `statusMessage` (only when set),
-/// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`. The id and
-/// `createdAt` strings are made once per task and passed in. With a fast-read `entry`
-/// (see `state.rs`), the object is published in it as the task's current state.
-pub fn task_object(
-    task: &Task,
-    task_id: &JsValue,
-    created_at: &JsValue,
-    entry: &JsValue,
-) -> JsValue {
-    let message = task
-        .status_message
-        .as_deref()
-        .map_or(JsValue::UNDEFINED, JsValue::from_str);
-    task_object_with(task, task_id, created_at, entry, &message)
-}
-
-/// [`task_object`] with the status message given as the JS string it is (`undefined` when
-/// the task has none), so no string is read out of wasm memory.
-pub fn task_object_with(
-    task: &Task,
-    task_id: &JsValue,
-    created_at: &JsValue,
-    entry: &JsValue,
-    message: &JsValue,
-) -> JsValue {
-    let ttl = task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64));
+/// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`, built from the
+/// core's `Task` (for a task no longer held: a live task's comes from its index entry).
+pub fn task_object(task: &Task) -> JsValue {
     make_task(
-        entry,
-        task_id,
+        &JsValue::from_str(&task.task_id.to_string()),
         &status_value(task.status),
-        message,
-        created_at,
+        &message_value(task),
+        &iso_time(task.created_at as f64),
         task.created_at as f64,
         task.last_updated_at as f64,
-        &ttl,
+        &ttl_value(task),
         task.poll_interval as f64,
     )
+}
+
+/// A task's status message as a JS string (read out of wasm memory), or `undefined`.
+pub fn message_value(task: &Task) -> JsValue {
+    task.status_message
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
+/// A task's ttl as the wire has it: a number, or `null` for none.
+pub fn ttl_value(task: &Task) -> JsValue {
+    task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64))
 }
