@@ -150,28 +150,28 @@ export function cloneJson(value) {
   }
 }
 
-// What the store holds is checked JSON: plain objects, arrays and primitives. `for…in` with
-// an own-key check visits exactly `Object.keys` without making the array (faster in V8).
+// What the store holds is checked JSON: plain objects (own enumerable string keys, data
+// properties only), arrays and primitives. A spread or `slice` copies one level (V8 does it
+// in one step, from the source's shape); the objects and arrays in it are then copied in
+// turn. An own `__proto__` key is defined, never assigned (which would set the prototype).
 const hasOwn = Object.prototype.hasOwnProperty;
 function cloneValue(value) {
   if (Array.isArray(value)) {
-    const length = value.length;
-    const out = new Array(length);
-    for (let i = 0; i < length; i++) {
-      const item = value[i];
-      out[i] = typeof item === 'object' && item !== null ? cloneValue(item) : item;
+    const out = value.slice();
+    for (let i = 0; i < out.length; i++) {
+      const item = out[i];
+      if (typeof item === 'object' && item !== null) out[i] = cloneValue(item);
     }
     return out;
   }
-  const out = {};
-  for (const name in value) {
-    if (!hasOwn.call(value, name)) continue;
-    const item = value[name];
-    const copy = typeof item === 'object' && item !== null ? cloneValue(item) : item;
+  const out = { ...value };
+  for (const name in out) {
+    const item = out[name];
+    if (typeof item !== 'object' || item === null || !hasOwn.call(out, name)) continue;
     if (name === '__proto__') {
-      Object.defineProperty(out, name, { value: copy, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, { value: cloneValue(item), enumerable: true, writable: true, configurable: true });
     } else {
-      out[name] = copy;
+      out[name] = cloneValue(item);
     }
   }
   return out;
