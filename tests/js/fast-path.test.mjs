@@ -65,9 +65,10 @@ test('fast path: getTask and getTaskResult answer exactly as the core, over rand
       const created = await outcome(() => store.createTask({ ttl }, step, REQ, session));
       if (created.ok) ids.push(created.ok.taskId);
     } else if (r < 0.3) {
-      await outcome(() => store.updateTaskStatus(id, pick(STATUSES), pick([undefined, `m${step}`]), session));
+      await outcome(() => store.updateTaskStatus(id, pick(STATUSES), pick([undefined, `m${step}`, '', 'same']), session));
     } else if (r < 0.4) {
-      await outcome(() => store.storeTaskResult(id, pick(['completed', 'failed']), { content: [{ type: 'text', text: `r${step}` }] }, session));
+      const message = pick([undefined, `s${step}`, '', 'same']);
+      await outcome(() => store.storeTaskResult(id, pick(['completed', 'failed']), { content: [{ type: 'text', text: `r${step}` }] }, session, message));
     } else if (r < 0.43) {
       await outcome(() => store.cancelTask(id, session));
     } else if (r < 0.45) {
