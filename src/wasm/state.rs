@@ -103,10 +103,11 @@ pub(super) struct Inner {
     /// whose entries hold the fields of the task's Task for its current version (or are
     /// marked out of date) and its stored result, and `h`, the core's earliest deadline in
     /// the store. The fast path answers only when the caller's session is the task's owner
-    /// token (both absent, or the same string), the entry is current, and `Date.now() < h` (so the core's lazy
-    /// expiry would remove nothing): then it is what the core would answer. It decides
-    /// nothing; every entry is written here from what the core decided, and the core's
-    /// change log is the one thing that marks entries out of date.
+    /// token (both absent, or the same string), the entry is current, and `Date.now() < h`
+    /// (so the core's lazy expiry would remove nothing): then it is what the core would
+    /// answer. It decides nothing; every entry is written here from what the core decided,
+    /// and the core's change log marks out of date every entry a change was not written
+    /// into.
     fast: JsValue,
     /// The `h` last published.
     horizon: f64,
@@ -212,7 +213,7 @@ impl Inner {
     /// text), writes the task's new state into its entry at once when that reads no string
     /// out of wasm memory: the record now has no status message, or has exactly the
     /// caller's. Otherwise the entry is left for the change log to mark out of date.
-    pub(super) fn publish_view(&mut self, handle: Handle, message: &JsValue, text: Option<&str>) {
+    pub(super) fn publish_change(&mut self, handle: Handle, message: &JsValue, text: Option<&str>) {
         let Some(stored) = self.store.stored(handle) else {
             return;
         };
@@ -222,10 +223,20 @@ impl Inner {
             (Some(kept), Some(given)) if kept == given => message.clone(),
             _ => return,
         };
+        self.restate_entry(handle, &message);
+    }
+
+    /// Writes the record's status, status `message` (its JS string) and update time into
+    /// the task's entry, which is then current for the record's version.
+    fn restate_entry(&mut self, handle: Handle, message: &JsValue) {
+        let Some(stored) = self.store.stored(handle) else {
+            return;
+        };
+        let task = stored.task();
         restate(
             &stored.extra().entry,
             &status_value(task.status),
-            &message,
+            message,
             task.last_updated_at as f64,
         );
         let version = stored.record().version;
@@ -411,16 +422,8 @@ impl Inner {
             return Err(internal("a live task without its entry"));
         }
         if cache.built_for != version {
-            let task = stored.task();
-            restate(
-                &cache.entry,
-                &status_value(task.status),
-                &message_value(task),
-                task.last_updated_at as f64,
-            );
-            if let Some(cache) = self.store.extra_mut(handle) {
-                cache.built_for = version;
-            }
+            let message = message_value(stored.task());
+            self.restate_entry(handle, &message);
         }
         let stored = self.store.stored(handle).ok_or_else(removed)?;
         Ok(task_of(&stored.extra().entry))

@@ -442,7 +442,7 @@ impl InMemoryTaskStore {
                 .store
                 .store_result_with_message(id, outcome, copy, message, session, t)?;
             inner.publish_result(handle);
-            inner.publish_view(handle, &status_message, text.as_deref());
+            inner.publish_change(handle, &status_message, text.as_deref());
             Ok(JsValue::UNDEFINED)
         }))
     }
@@ -487,7 +487,7 @@ impl InMemoryTaskStore {
             let session = inner.sessions.name(session);
             let text = message.clone();
             let handle = inner.store.update_status(id, status, message, session, t)?;
-            inner.publish_view(handle, &status_message, text.as_deref());
+            inner.publish_change(handle, &status_message, text.as_deref());
             Ok(JsValue::UNDEFINED)
         }))
     }
