@@ -120,6 +120,21 @@ pub fn push_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// `text` as a JSON string literal, for a message: `"a\"b"` (what `{:?}` gives for most text,
+/// without the Debug machinery in a wasm module).
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push_string(&mut out, text);
+    out
+}
+
+/// `value` for a message: the number, or `null`.
+pub fn number_or_null(value: Option<u64>) -> String {
+    let mut out = String::new();
+    push_opt_u64(&mut out, value);
+    out
+}
+
 /// Appends `n` in decimal.
 pub fn push_u64(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
@@ -687,8 +702,8 @@ impl<'a> Reader<'a> {
                     let text = r.string()?;
                     status = Some(TaskStatus::from_wire(&text).ok_or_else(|| {
                         JsonError::new(format!(
-                            "not a status: {:?}",
-                            super::error::quote_input(&text)
+                            "not a status: {}",
+                            quoted(&super::error::quote_input(&text))
                         ))
                     })?);
                 }

@@ -577,7 +577,10 @@ impl TaskRules {
             Some(reason @ (RemovalReason::Deleted | RemovalReason::Cleared)) => {
                 Ok(ChangeKind::Removed(reason))
             }
-            _ => Err(internal(format!("no removal reason {reason:?}"))),
+            _ => Err(internal(format!(
+                "no removal reason {}",
+                crate::core::json::quoted(reason)
+            ))),
         };
         throw_on_err(kind.and_then(|kind| self.if_reachable(text, task_id, session_id, Some(kind))))
     }
