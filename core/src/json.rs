@@ -84,6 +84,13 @@ impl fmt::Display for JsonError {
 
 impl std::error::Error for JsonError {}
 
+/// `text[from..to]`, where both ends are known to fall before or after an ASCII byte (the
+/// empty string otherwise, which cannot happen): no panicking slice, whose message
+/// formatting would add some 4 KB to a wasm module.
+fn part(text: &str, from: usize, to: usize) -> &str {
+    text.get(from..to).unwrap_or_default()
+}
+
 /// The largest integer a field holds (2^53 - 1: exact as a JS number).
 const MAX_INTEGER: u64 = 9_007_199_254_740_991;
 
@@ -105,7 +112,7 @@ pub fn push_string(out: &mut String, text: &str) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&text[start..i]);
+        out.push_str(part(text, start, i));
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("\\u00");
@@ -116,7 +123,7 @@ pub fn push_string(out: &mut String, text: &str) {
         }
         start = i + 1;
     }
-    out.push_str(&text[start..]);
+    out.push_str(part(text, start, text.len()));
     out.push('"');
 }
 
@@ -462,7 +469,7 @@ impl<'a> Reader<'a> {
             };
             match b {
                 b'"' => {
-                    let last = &text[run..self.pos];
+                    let last = part(text, run, self.pos);
                     self.pos += 1;
                     return Ok(match owned {
                         None => Cow::Borrowed(last),
@@ -474,7 +481,7 @@ impl<'a> Reader<'a> {
                 }
                 b'\\' => {
                     let s = owned.get_or_insert_with(String::new);
-                    s.push_str(&text[run..self.pos]);
+                    s.push_str(part(text, run, self.pos));
                     self.pos += 1;
                     let escaped = match bytes.get(self.pos) {
                         Some(b'"') => '"',
@@ -575,7 +582,7 @@ impl<'a> Reader<'a> {
             return Err(self.unexpected("a value"));
         }
         self.pos = pos;
-        Ok(&self.text[start..pos])
+        Ok(part(self.text, start, pos))
     }
 
     /// An integer from 0 to `max` (at most 2^53 - 1), written as any JSON number whose
@@ -669,7 +676,7 @@ impl<'a> Reader<'a> {
             // What follows it: the next item or field of its container, or the container's end.
             loop {
                 let Some(&close) = open.last() else {
-                    return Ok(&self.text[start..self.pos]);
+                    return Ok(part(self.text, start, self.pos));
                 };
                 if self.eat(b',') {
                     if close == b'}' {
@@ -857,7 +864,7 @@ fn whole_number(token: &str) -> Option<u64> {
         None => (false, token),
     };
     let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(at) => (&rest[..at], &rest[at + 1..]),
+        Some(at) => (part(rest, 0, at), part(rest, at + 1, rest.len())),
         None => (rest, "0"),
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
