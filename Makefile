@@ -93,6 +93,10 @@ pkg: setup
 	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
 	node scripts/wasm-base64.mjs pkg.tmp/wasm/$(CRATE)_bg.wasm pkg.tmp/wasm/$(CRATE)_bg.base64.mjs
 	node scripts/node-glue.mjs pkg.tmp/wasm/$(CRATE).cjs ./$(CRATE)_bg.base64.mjs
+	# The Node glue, generated code that every Node import loads, without its whitespace and
+	# comments (names kept): 10.8 -> 5.8 KB gzipped.
+	node_modules/.bin/esbuild pkg.tmp/wasm/$(CRATE).cjs --minify-whitespace --minify-syntax \
+	  --format=cjs --platform=node --log-level=warning --allow-overwrite --outfile=pkg.tmp/wasm/$(CRATE).cjs
 	node scripts/web-glue.mjs pkg.tmp/wasm/$(CRATE).mjs
 	cp -r pkg-template/. pkg.tmp/
 	node scripts/to-cjs.mjs pkg-template/guard.mjs pkg.tmp/guard.cjs
