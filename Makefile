@@ -93,14 +93,17 @@ pkg: setup
 	node scripts/cjs-snippets.mjs target/bindgen/node pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm
 	node scripts/wasm-base64.mjs pkg.tmp/wasm/$(CRATE)_bg.wasm pkg.tmp/wasm/$(CRATE)_bg.base64.mjs
 	node scripts/node-glue.mjs pkg.tmp/wasm/$(CRATE).cjs ./$(CRATE)_bg.base64.mjs
-	# The Node glue, generated code that every Node import loads, without its whitespace and
-	# comments (names kept): 10.8 -> 5.8 KB gzipped.
-	node_modules/.bin/esbuild pkg.tmp/wasm/$(CRATE).cjs --minify-whitespace --minify-syntax \
-	  --format=cjs --platform=node --log-level=warning --allow-overwrite --outfile=pkg.tmp/wasm/$(CRATE).cjs
 	node scripts/web-glue.mjs pkg.tmp/wasm/$(CRATE).mjs
 	cp -r pkg-template/. pkg.tmp/
 	node scripts/to-cjs.mjs pkg-template/guard.mjs pkg.tmp/guard.cjs
 	node scripts/to-cjs.mjs pkg-template/tasks.mjs pkg.tmp/tasks.cjs
+	# The generated CommonJS every Node import loads (wasm-bindgen's glue; the CommonJS copies
+	# of helpers.js, guard.mjs and tasks.mjs, whose readable sources ship beside them as ES
+	# modules) without whitespace and comments (esbuild, names kept): 20 -> 15 KB gzipped.
+	for f in pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm/snippets-cjs/*/src/wasm/helpers.cjs \
+	    pkg.tmp/guard.cjs pkg.tmp/tasks.cjs; do \
+	  node_modules/.bin/esbuild "$$f" --minify-whitespace --minify-syntax --format=cjs \
+	    --platform=node --log-level=warning --allow-overwrite --outfile="$$f"; done
 	# tasks-extension: its CommonJS twin takes the store from index.cjs instead of the ESM self-import.
 	sed "/^export { InMemoryTaskStore } from 'mcp-task-store-wasm';$$/d" pkg-template/tasks-extension.mjs > target/tasks-extension.body.mjs
 	node scripts/to-cjs.mjs target/tasks-extension.body.mjs pkg.tmp/tasks-extension.cjs
