@@ -6,6 +6,7 @@
 //!   ttl).
 //! - [`event`]: the change log ([`TaskEvent`]).
 //! - [`snapshot`]: everything a store holds, to save and restore ([`Snapshot`]).
+//! - [`json`]: the JSON text of records and snapshots, without serde.
 //! - [`store`]: the in-memory store, indexes that call the rules (creation order per
 //!   session, deadlines, ids) with each task's result and message queue.
 //! - [`status`]: the status state machine.
@@ -26,6 +27,7 @@
 pub mod cursor;
 pub mod error;
 pub mod event;
+pub mod json;
 pub mod params;
 pub mod queue;
 pub mod record;
@@ -40,6 +42,7 @@ pub mod time;
 pub use cursor::CursorKey;
 pub use error::{ErrorKind, Param, StoreError, INTERNAL_ERROR, INVALID_PARAMS};
 pub use event::{ChangeKind, RemovalReason, TaskEvent};
+pub use json::JsonError;
 pub use params::StoreConfig;
 pub use queue::{Fifo, MessageQueues};
 pub use record::{deadline_from, is_live_at, visible_to, TaskRecord};

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use super::{
-    params, ChangeKind, CreateParams, Millis, Outcome, StoreConfig, StoreError, Task, TaskId,
+    json, params, ChangeKind, CreateParams, Millis, Outcome, StoreConfig, StoreError, Task, TaskId,
     TaskStatus, MAX_MILLIS,
 };
 
@@ -234,8 +234,10 @@ impl TaskRecord {
         let expected = deadline_from(task.ttl, clock_from);
         if self.deadline != expected {
             return Err(format!(
-                "deadline {:?} does not follow from ttl {:?} (expected {expected:?})",
-                self.deadline, task.ttl
+                "deadline {} does not follow from ttl {} (expected {})",
+                json::number_or_null(self.deadline),
+                json::number_or_null(task.ttl),
+                json::number_or_null(expected)
             ));
         }
         Ok(())

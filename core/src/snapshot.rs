@@ -86,7 +86,7 @@ impl<R, M> Snapshot<R, M> {
         if self.format != SNAPSHOT_FORMAT {
             return Err(invalid(
                 "snapshot.format",
-                format!("{:?}", self.format),
+                crate::json::quoted(&self.format),
                 &format!("must be \"{SNAPSHOT_FORMAT}\""),
             ));
         }

@@ -9,7 +9,7 @@
 //! made only once the store is released ([`super::state::with_state`]), one at a time, in
 //! order; events caused by a listener's own store calls are queued behind them.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -151,9 +151,11 @@ pub(super) struct Change<'a> {
 pub(super) struct Hub {
     listeners: Vec<Listener>,
     waiters: HashMap<u64, Waiter>,
-    /// Each task's waits, in the order they were made.
-    by_task: HashMap<TaskId, BTreeSet<u64>>,
-    timeouts: BTreeSet<(Millis, u64)>,
+    /// Each task's waits: their keys, ascending (the order they were made in).
+    by_task: HashMap<TaskId, Vec<u64>>,
+    /// Pending timeouts by (deadline, wait key). A map (of nothing: the values are 0) of the
+    /// same type as the core's indexes, so the module holds one B-tree's code, not two.
+    timeouts: BTreeMap<(Millis, u64), u32>,
     next_key: u64,
     outbox: VecDeque<Call>,
     /// Whether calls are being made (by an outer `with_state`): a nested one leaves the
@@ -206,9 +208,9 @@ impl Hub {
     pub(super) fn wait(&mut self, waiter: Waiter) -> u64 {
         let key = self.key();
         if let Some(at) = waiter.deadline {
-            self.timeouts.insert((at, key));
+            self.timeouts.insert((at, key), 0);
         }
-        self.by_task.entry(waiter.task).or_default().insert(key);
+        self.by_task.entry(waiter.task).or_default().push(key);
         self.waiters.insert(key, waiter);
         key
     }
@@ -233,7 +235,9 @@ impl Hub {
             self.timeouts.remove(&(at, key));
         }
         if let Some(keys) = self.by_task.get_mut(&waiter.task) {
-            keys.remove(&key);
+            if let Ok(i) = keys.binary_search(&key) {
+                keys.remove(i);
+            }
             if keys.is_empty() {
                 self.by_task.remove(&waiter.task);
             }
@@ -258,7 +262,7 @@ impl Hub {
 
     /// Rejects the waits whose `timeout` has passed at `now`.
     pub(super) fn time_out(&mut self, now: Millis) {
-        while let Some(&(at, key)) = self.timeouts.first() {
+        while let Some((&(at, key), _)) = self.timeouts.first_key_value() {
             if at > now {
                 break;
             }
@@ -272,7 +276,7 @@ impl Hub {
 
     /// The earliest wait timeout, for the store's one timer.
     pub(super) fn next_timeout(&self) -> Option<Millis> {
-        self.timeouts.first().map(|&(at, _)| at)
+        self.timeouts.first_key_value().map(|(&(at, _), _)| at)
     }
 
     /// Queues the calls one change causes. `task` is the task after the change (a Task
@@ -299,18 +303,19 @@ impl Hub {
                 last: listener.task.is_some() && (removed || change.terminal),
             });
         }
-        let Some(keys) = self.by_task.get(&change.task_id) else {
+        let Some(keys) = self.by_task.remove(&change.task_id) else {
             return;
         };
-        let due: Vec<u64> = keys
-            .iter()
-            .copied()
-            .filter(|key| {
-                self.waiters
-                    .get(key)
-                    .is_some_and(|w| removed || w.until == Until::Update || change.terminal)
-            })
-            .collect();
+        // The waits this change ends leave the task's list at once (all of them in one pass,
+        // however many wait on the task); the others stay, in order.
+        let (due, stay): (Vec<u64>, Vec<u64>) = keys.into_iter().partition(|key| {
+            self.waiters
+                .get(key)
+                .is_some_and(|w| removed || w.until == Until::Update || change.terminal)
+        });
+        if !stay.is_empty() {
+            self.by_task.insert(change.task_id, stay);
+        }
         for key in due {
             let Some(waiter) = self.take_waiter(key) else {
                 continue;

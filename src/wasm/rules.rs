@@ -107,25 +107,11 @@ fn kind_from_code(kind: u8, reason: u8) -> Option<ChangeKind> {
     })
 }
 
-/// The record as JSON text.
-fn record_text(record: &TaskRecord) -> Result<String, StoreError> {
-    use serde::Serialize;
-    let value = record
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| internal(format!("a task record did not convert: {e}")))?;
-    Ok(json_text(&value))
-}
-
 /// A record read back from storage, checked: JSON of a record whose fields hold together
 /// and whose id is `task_id` (when given). Anything else is damage (-32603).
 fn parse_record(text: &str, task_id: Option<&str>) -> Result<TaskRecord, StoreError> {
     let damaged = |why: String| internal(format!("a stored task record is damaged: {why}"));
-    let value = parse_json_text(text);
-    if value.is_undefined() {
-        return Err(damaged("not JSON".into()));
-    }
-    let record: TaskRecord =
-        serde_wasm_bindgen::from_value(value).map_err(|e| damaged(e.to_string()))?;
+    let record = TaskRecord::from_json(text).map_err(|e| damaged(e.to_string()))?;
     record.check_consistent().map_err(damaged)?;
     if let Some(id) = task_id {
         if record.task.task_id.to_string() != id {
@@ -159,7 +145,12 @@ fn session_arg(value: &JsValue) -> Result<Option<String>, StoreError> {
 
 /// A count the JS store read from storage (a sequence number, a number of tasks).
 fn stored_count(name: &str, n: f64) -> Result<u64, StoreError> {
-    count(name, n).map_err(|_| internal(format!("{name} read from storage is {n}")))
+    count(name, n).map_err(|_| {
+        internal(format!(
+            "{name} read from storage is {}",
+            crate::numbers::js_number(n)
+        ))
+    })
 }
 
 impl TaskRules {
@@ -170,7 +161,7 @@ impl TaskRules {
         previous: u64,
         kind: Option<ChangeKind>,
     ) -> Result<JsValue, StoreError> {
-        let text = record_text(record)?;
+        let text = record.to_json();
         let task = self.task_value(record);
         let (event, code) = match kind {
             Some(kind) => {
@@ -580,7 +571,10 @@ impl TaskRules {
             Some(reason @ (RemovalReason::Deleted | RemovalReason::Cleared)) => {
                 Ok(ChangeKind::Removed(reason))
             }
-            _ => Err(internal(format!("no removal reason {reason:?}"))),
+            _ => Err(internal(format!(
+                "no removal reason {}",
+                crate::core::json::quoted(reason)
+            ))),
         };
         throw_on_err(kind.and_then(|kind| self.if_reachable(text, task_id, session_id, Some(kind))))
     }

@@ -1,12 +1,11 @@
 //! `snapshot()` and `InMemoryTaskStore.restore()`: the core's snapshot document as JSON text.
 //!
-//! The document's shape is the core's ([`crate::core::Snapshot`], its serde derive), so a
-//! Rust process reads what a Node process wrote and the other way round. It is converted to
-//! and from a JS object directly (`serde-wasm-bindgen`), with results and queued messages
-//! passed through as the JS values the store holds; the text is `JSON.stringify` /
-//! `JSON.parse` in JS.
+//! The document's shape is the core's ([`crate::core::Snapshot`]), written and read by the
+//! core's hand-written JSON ([`crate::core::json`]: the shape of its serde derive, without
+//! serde in the wasm module), so a Rust process reads what a Node process wrote and the other
+//! way round. Results and queued messages are the JS values the store holds: written with
+//! `JSON.stringify`, read back with `JSON.parse` of their text in the document.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use wasm_bindgen::prelude::*;
 
 use super::error::{throw_on_err, type_error};
@@ -19,7 +18,7 @@ use crate::core::{Snapshot, SnapshotTask, StoreError};
 
 #[wasm_bindgen(module = "/src/wasm/helpers.js")]
 extern "C" {
-    /// `JSON.stringify(document)`.
+    /// `JSON.stringify(value)`.
     #[wasm_bindgen(js_name = jsonText)]
     fn json_text(value: &JsValue) -> String;
     /// `JSON.parse(text)`, or `undefined` if it is not JSON (see `jsonParseError`).
@@ -30,46 +29,23 @@ extern "C" {
     fn json_parse_error() -> String;
 }
 
-/// A JS value inside the document (a result, a queued message), passed through as is.
-struct Held(JsValue);
-
-impl Serialize for Held {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde_wasm_bindgen::preserve::serialize(&self.0, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Held {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        serde_wasm_bindgen::preserve::deserialize(deserializer).map(Held)
-    }
-}
-
-/// The snapshot with its JS values wrapped (`wrap`) or unwrapped (`unwrap`).
-fn map_values<A, B>(snapshot: Snapshot<A, A>, f: impl Fn(A) -> B) -> Snapshot<B, B> {
-    Snapshot {
-        format: snapshot.format,
-        version: snapshot.version,
-        taken_at: snapshot.taken_at,
-        config: snapshot.config,
-        cursor_key: snapshot.cursor_key,
-        next_seq: snapshot.next_seq,
-        tasks: snapshot
-            .tasks
-            .into_iter()
-            .map(|task| SnapshotTask {
-                record: task.record,
-                result: task.result.map(&f),
-                queue: task.queue.into_iter().map(&f).collect(),
-            })
-            .collect(),
-    }
-}
-
 fn not_a_snapshot(why: impl std::fmt::Display) -> StoreError {
-    let why = why.to_string();
-    let why = why.strip_prefix("Error: ").unwrap_or(&why);
     invalid("snapshot", "a document", &format!("not a snapshot: {why}"))
+}
+
+/// A result or message of the document (its JSON text there), as the store holds it: parsed,
+/// then given the check it got when it was stored (JSON, at most 64 levels deep), so a
+/// restored document cannot hand the store what it would have refused. `path` names it.
+fn held_value(path: &str, text: &str) -> Result<JsValue, StoreError> {
+    let value = parse_json_text(text);
+    if value.is_undefined() {
+        return Err(invalid(
+            path,
+            "a value",
+            &format!("not JSON: {}", json_parse_error()),
+        ));
+    }
+    object_copy(path, &value)
 }
 
 #[wasm_bindgen]
@@ -77,14 +53,13 @@ impl InMemoryTaskStore {
     /// Everything the store holds (tasks, results, owners, creation order, deadlines as
     /// absolute times, the linked queue's messages) as a versioned JSON document.
     pub fn snapshot(&self) -> Result<String, JsValue> {
-        let document = throw_on_err(with_state(self.state(), |inner, t| {
+        throw_on_err(with_state(self.state(), |inner, t| {
             inner.store.expire(t);
-            let snapshot = map_values(inner.store.snapshot(t), Held);
-            snapshot
-                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .map_err(|e| super::error::internal(format!("the snapshot did not convert: {e}")))
-        }))?;
-        Ok(json_text(&document))
+            let mut text = String::new();
+            let value = |value: &JsValue, out: &mut String| out.push_str(&json_text(value));
+            inner.store.snapshot(t).write_json(&mut text, value, value);
+            Ok(text)
+        }))
     }
 
     /// A store with `options` holding what `snapshot` (from `snapshot()`) holds, as the
@@ -100,28 +75,37 @@ impl InMemoryTaskStore {
             .ok_or_else(|| type_error("snapshot", super::args::describe(&snapshot), "a string"));
         let text = throw_on_err(text)?;
         let (config, on_error) = throw_on_err(config_from(&options))?;
-        let document = parse_json_text(&text);
-        if document.is_undefined() {
-            return Err(super::error::to_js_error(&not_a_snapshot(
-                json_parse_error(),
-            )));
-        }
-        let parsed: Snapshot<Held, Held> =
-            throw_on_err(serde_wasm_bindgen::from_value(document).map_err(not_a_snapshot))?;
+        let parsed = throw_on_err(Snapshot::from_json(&text).map_err(not_a_snapshot))?;
         throw_on_err(parsed.check())?;
-        let mut values = map_values(parsed, |held| held.0);
-        // Results and messages pass the same check as when they were stored (JSON, at most 64
-        // levels deep): a restored document cannot hand the store what it would have refused.
-        for (i, task) in values.tasks.iter_mut().enumerate() {
-            if let Some(result) = task.result.take() {
-                let path = format!("snapshot.tasks[{i}].result");
-                task.result = Some(throw_on_err(object_copy(&path, &result))?);
-            }
-            for (j, message) in task.queue.iter_mut().enumerate() {
+        let mut tasks = Vec::with_capacity(parsed.tasks.len());
+        for (i, task) in parsed.tasks.into_iter().enumerate() {
+            let result = match task.result {
+                Some(text) => Some(throw_on_err(held_value(
+                    &format!("snapshot.tasks[{i}].result"),
+                    text,
+                ))?),
+                None => None,
+            };
+            let mut queue = Vec::with_capacity(task.queue.len());
+            for (j, text) in task.queue.into_iter().enumerate() {
                 let path = format!("snapshot.tasks[{i}].queue[{j}]");
-                *message = throw_on_err(object_copy(&path, message))?;
+                queue.push(throw_on_err(held_value(&path, text))?);
             }
+            tasks.push(SnapshotTask {
+                record: task.record,
+                result,
+                queue,
+            });
         }
+        let values = Snapshot {
+            format: parsed.format,
+            version: parsed.version,
+            taken_at: parsed.taken_at,
+            config: parsed.config,
+            cursor_key: parsed.cursor_key,
+            next_seq: parsed.next_seq,
+            tasks,
+        };
         let store = throw_on_err(Store::restore(values, config, now()))?;
         Ok(InMemoryTaskStore::around(store, on_error))
     }

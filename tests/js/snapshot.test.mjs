@@ -152,6 +152,34 @@ test('snapshot/restore: what is written here is the committed document the Rust 
   assert.deepEqual(shape(written.config), shape(fixture.config));
 });
 
+test('snapshot/restore: a document written by an earlier version restores (its instants moved to now), and the text is compact JSON in its key order', async (t) => {
+  // snapshot-js-v1.json was written by the package when snapshots went through serde; the text
+  // is now written and read without it, in the same shape.
+  const fixture = JSON.parse(await readFile(new URL('snapshot-js-v1.json', FIXTURES), 'utf8'));
+  const shift = Date.now() - fixture.takenAt;
+  fixture.takenAt += shift;
+  for (const { record } of fixture.tasks) {
+    record.task.createdAt += shift;
+    record.task.lastUpdatedAt += shift;
+    if (record.deadline !== null) record.deadline += shift;
+  }
+  const restored = InMemoryTaskStore.restore(JSON.stringify(fixture));
+  t.after(() => restored.free());
+  const [first, second] = fixture.tasks.map((x) => x.record.task.taskId);
+  assert.equal((await restored.getTask(first, 'A')).status, 'completed');
+  assert.deepEqual(await restored.getTaskResult(first, 'A'), fixture.tasks[0].result);
+  assert.deepEqual(await restored.messageQueue().dequeueAll(second), fixture.tasks[1].queue);
+  const text = restored.snapshot();
+  assert.equal(text, JSON.stringify(JSON.parse(text)));
+  const written = JSON.parse(text);
+  assert.deepEqual(Object.keys(written), Object.keys(fixture));
+  assert.deepEqual(Object.keys(written.config), Object.keys(fixture.config));
+  assert.deepEqual(Object.keys(written.tasks[0].record), Object.keys(fixture.tasks[0].record));
+  assert.deepEqual(Object.keys(written.tasks[0].record.task), Object.keys(fixture.tasks[0].record.task));
+  assert.deepEqual(written.tasks[0].record, fixture.tasks[0].record);
+  assert.equal(written.cursorKey, fixture.cursorKey);
+});
+
 test('snapshot/restore: damaged, truncated or future snapshots throw -32602 naming what and where, and create nothing', async (t) => {
   const { store } = await sample(t);
   const text = store.snapshot();
