@@ -99,10 +99,11 @@ pkg: setup
 	node scripts/to-cjs.mjs pkg-template/tasks.mjs pkg.tmp/tasks.cjs
 	# The generated CommonJS every Node import loads (wasm-bindgen's glue; the CommonJS copies
 	# of helpers.js, guard.mjs and tasks.mjs, whose readable sources ship beside them as ES
-	# modules) without whitespace and comments (esbuild, names kept): 20 -> 15 KB gzipped.
+	# modules) without comments (esbuild's syntax minification, names and lines kept: the source
+	# line Node prints beside an uncaught error stays one readable line, not the whole file).
 	for f in pkg.tmp/wasm/$(CRATE).cjs pkg.tmp/wasm/snippets-cjs/*/src/wasm/helpers.cjs \
 	    pkg.tmp/guard.cjs pkg.tmp/tasks.cjs; do \
-	  node_modules/.bin/esbuild "$$f" --minify-whitespace --minify-syntax --format=cjs \
+	  node_modules/.bin/esbuild "$$f" --minify-syntax --format=cjs \
 	    --platform=node --log-level=warning --allow-overwrite --outfile="$$f"; done
 	# tasks-extension: its CommonJS twin takes the store from index.cjs instead of the ESM self-import.
 	sed "/^export { InMemoryTaskStore } from 'mcp-task-store-wasm';$$/d" pkg-template/tasks-extension.mjs > target/tasks-extension.body.mjs
