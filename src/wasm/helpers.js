@@ -594,16 +594,19 @@ export function slotAt(map, key) {
 }
 
 /**
- * Files a task's entry in the index: its slot, its owner token, the fields of its Task (the
- * ones that never change, and `status`, `statusMessage`, `lastMs` as the core has them now)
- * and, once stored, its result. `lastUpdatedAt` is formatted from `lastMs` when first read.
+ * Files a task's entry in the index, keyed by its id: its slot, its owner token, the fields
+ * of its wire Task `task` (the ones that never change, and `status`, `statusMessage`,
+ * `lastUpdatedAt` as the core has them now, with `lastMs`, the time of the last update) and,
+ * once stored, its result. A later change rewrites the changing fields (`restate`);
+ * `lastUpdatedAt` is then formatted from `lastMs` when first read.
  */
-export function fileEntry(map, taskId, slot, owner, status, statusMessage, createdAt, createdMs, lastMs, ttl, pollInterval) {
+export function fileEntry(map, task, slot, owner, lastMs) {
   const entry = {
-    slot, owner, taskId, status, statusMessage, createdAt, lastMs,
-    lastUpdatedAt: lastMs === createdMs ? createdAt : undefined, ttl, pollInterval, result: undefined,
+    slot, owner, taskId: task.taskId, status: task.status, statusMessage: task.statusMessage,
+    createdAt: task.createdAt, lastMs, lastUpdatedAt: task.lastUpdatedAt, ttl: task.ttl,
+    pollInterval: task.pollInterval, result: undefined,
   };
-  map.set(taskId, entry);
+  map.set(task.taskId, entry);
   return entry;
 }
 

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::error::{busy, internal};
 use super::events::{deliver, Change, Hub};
-use super::task_view::{iso_time, message_value, status_value, task_object, ttl_value};
+use super::task_view::{message_value, status_value, task_object};
 use super::timer::{now, Timer};
 
 use crate::core::{
@@ -33,21 +33,10 @@ extern "C" {
     /// The slot of the index entry for `key`, -1 if absent.
     #[wasm_bindgen(js_name = slotAt)]
     fn slot_at(map: &Map, key: &JsValue) -> f64;
-    /// Files a task's entry under its id (see `helpers.js`); returns the entry.
+    /// Files a task's entry under its id, from its wire Task (see `helpers.js`); returns
+    /// the entry.
     #[wasm_bindgen(js_name = fileEntry)]
-    fn file_entry(
-        map: &Map,
-        task_id: &JsValue,
-        slot: u32,
-        owner: &JsValue,
-        status: &JsValue,
-        status_message: &JsValue,
-        created_at: &JsValue,
-        created_ms: f64,
-        last_ms: f64,
-        ttl: &JsValue,
-        poll_interval: f64,
-    ) -> JsValue;
+    fn file_entry(map: &Map, task: &JsValue, slot: u32, owner: &JsValue, last_ms: f64) -> JsValue;
     /// Writes a task's status, status message and last update time into its entry.
     fn restate(entry: &JsValue, status: &JsValue, status_message: &JsValue, last_ms: f64);
     /// Marks an entry out of date.
@@ -349,16 +338,10 @@ impl Inner {
         let (task, version) = (stored.task(), stored.record().version);
         let entry = file_entry(
             &self.index,
-            &JsValue::from_str(&task.task_id.to_string()),
+            &task_object(task),
             handle.slot(),
             owner,
-            &status_value(task.status),
-            &message_value(task),
-            &iso_time(task.created_at as f64),
-            task.created_at as f64,
             task.last_updated_at as f64,
-            &ttl_value(task),
-            task.poll_interval as f64,
         );
         *self.store.extra_mut(handle).ok_or_else(removed)? = TaskCache {
             built_for: version,

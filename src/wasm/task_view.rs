@@ -46,7 +46,8 @@ pub fn status_value(status: TaskStatus) -> JsValue {
 
 /// The wire `Task` object: `taskId`, `status`, `statusMessage` (only when set),
 /// `createdAt`, `lastUpdatedAt`, `ttl` (number or `null`), `pollInterval`, built from the
-/// core's `Task` (for a task no longer held: a live task's comes from its index entry).
+/// core's `Task` (a live task's entry is filed from it once; reads build theirs from the
+/// entry).
 pub fn task_object(task: &Task) -> JsValue {
     make_task(
         &JsValue::from_str(&task.task_id.to_string()),
@@ -68,6 +69,6 @@ pub fn message_value(task: &Task) -> JsValue {
 }
 
 /// A task's ttl as the wire has it: a number, or `null` for none.
-pub fn ttl_value(task: &Task) -> JsValue {
+fn ttl_value(task: &Task) -> JsValue {
     task.ttl.map_or(JsValue::NULL, |t| JsValue::from(t as f64))
 }
