@@ -58,6 +58,9 @@ test('persistToFile: saves on its interval', async (t) => {
   t.after(() => saver.stop());
   const task = await store.createTask({ ttl: null }, 1, REQ);
   await new Promise((resolve) => setTimeout(resolve, 120));
+  // Stopped before the directory is removed (after-hooks run in the order they were added,
+  // so an interval still running could write into the directory while it is being removed).
+  saver.stop();
   const saved = JSON.parse(await readFile(file, 'utf8'));
   assert.deepEqual(saved.tasks.map((x) => x.record.task.taskId), [task.taskId]);
 });
