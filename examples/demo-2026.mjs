@@ -9,18 +9,17 @@
 //   node examples/demo-2026.mjs [--port 3919]
 //
 // The port comes from --port, else PORT, else 3919; if it is busy, the demo uses a free one.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/client';
 import { createRawDispatch, TasksExtension } from 'mcp-task-store-wasm/tasks-extension';
+import { startServer, stopServer } from './start-server.mjs';
 
 const { values: opts } = parseArgs({
   options: { port: { type: 'string', default: process.env.PORT ?? '3919' } },
 });
 const SERVER = fileURLToPath(new URL('./tasks-extension-server.mjs', import.meta.url));
-const STARTUP_MS = 10_000;
 const WATCHDOG_MS = 60_000;
 const PROTOCOL_VERSION = '2026-07-28';
 const CLIENT_INFO = { name: 'demo-2026-client', version: '1.0.0' };
@@ -32,38 +31,6 @@ const watchdog = setTimeout(() => {
   process.exit(1);
 }, WATCHDOG_MS);
 watchdog.unref();
-
-/** Starts the server on `port`; resolves { child, url, lines, exited } once it listens, or { busy: true }. */
-function startServer(port) {
-  const child = spawn(process.execPath, [SERVER, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  const lines = [];
-  let pending = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not listen within ${STARTUP_MS} ms`)), STARTUP_MS);
-    const onData = (chunk) => {
-      pending += chunk;
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        lines.push(line);
-        const m = /listening on (http:\/\/\S+)/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve({ child, url: m[1], lines, exited });
-        }
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', onData);
-    exited.then((code) => {
-      clearTimeout(timer);
-      if (code === 3) resolve({ busy: true });
-      else reject(new Error(`the server exited with code ${code} before listening:\n${lines.join('\n')}`));
-    });
-  });
-}
 
 const say = (line = '') => console.log(line);
 const textOf = (result) => result?.content?.map((c) => c.text).join(' ');
@@ -114,10 +81,10 @@ async function run(session, name, args, { cancelAfter } = {}) {
 }
 
 async function main() {
-  server = await startServer(opts.port);
+  server = await startServer(SERVER, opts.port);
   if (server.busy) {
     say(`demo-2026: port ${opts.port} is busy; using a free port`);
-    server = await startServer(0);
+    server = await startServer(SERVER, 0);
   }
   const { url } = server;
   say(`demo-2026: examples/tasks-extension-server.mjs is listening on ${url} (protocol ${PROTOCOL_VERSION})\n`);
@@ -160,8 +127,7 @@ async function main() {
     await plain.close();
   }
 
-  server.child.kill('SIGTERM');
-  const code = await server.exited;
+  const code = await stopServer(server.child);
   say('── the server’s log (its own clock)');
   for (const line of server.lines) say(`  ${line}`);
   if (code !== 0) failures.push(`the server exited with code ${code}`);

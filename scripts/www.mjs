@@ -6,7 +6,8 @@
 //   node scripts/www.mjs serve        serves www/dist/ on http://127.0.0.1:PORT/ (--port, else PORT, else 4173)
 //   node scripts/www.mjs screenshot   builds into a temp dir, runs the tools in Chromium, writes www/screenshot.png
 //
-// Also imported by tests/js/www.test.mjs: buildWww, sizes, serveDir, launchChromium.
+// Also imported by tests/js/www.test.mjs (buildWww, sizes, serveDir, launchChromium) and
+// tests/js/bundler.test.mjs (serveDir, listFiles, launchChromium).
 import http from 'node:http';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -43,7 +44,8 @@ export async function buildWww(outDir = DIST) {
   return listFiles(outDir);
 }
 
-async function listFiles(dir) {
+/** Every file under dir, as paths relative to it with '/' separators, sorted. */
+export async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile())
@@ -102,16 +104,23 @@ export function formatSizes({ files, total }) {
 }
 
 /**
- * Serves dir on 127.0.0.1 (GET/HEAD of files inside it; `/` is index.html). port 0: a free one.
- * Resolves with { server, origin, close() }.
+ * Serves dir on 127.0.0.1 (GET/HEAD of files inside it; `/` is index.html; `/favicon.ico` is
+ * empty). port 0: a free one. Resolves with { server, origin, requests, close() }: `requests`
+ * lists the paths asked for, in order.
  */
 export async function serveDir(dir, port = 0) {
+  const requests = [];
   const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://x');
+    requests.push(pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
     }
-    const { pathname } = new URL(req.url, 'http://x');
+    if (pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const file = path.join(dir, decodeURIComponent(pathname.endsWith('/') ? `${pathname}index.html` : pathname));
     if (!file.startsWith(dir + path.sep)) {
       res.writeHead(403).end();
@@ -132,6 +141,7 @@ export async function serveDir(dir, port = 0) {
   });
   return {
     server,
+    requests,
     origin: `http://127.0.0.1:${server.address().port}`,
     close: () => new Promise((resolve) => {
       server.close(resolve);

@@ -5,74 +5,22 @@
 // the store then works.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { readFile, readdir, mkdtemp, rm, realpath } from 'node:fs/promises';
+import { readFile, mkdtemp, rm, realpath } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, launchChromium, listFiles, serveDir } from '../../scripts/www.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/bundler/', import.meta.url));
 const PKG_LINK = path.join(ROOT, 'node_modules', 'mcp-task-store-wasm');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-/** Every file under dir, as paths relative to it with '/' separators. */
-async function listFiles(dir) {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
-    .sort();
-}
-
-/** A static server for dir on 127.0.0.1, random port. Only GET/HEAD of files inside dir. */
-async function serve(dir) {
-  const requests = [];
-  const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    requests.push(url.pathname);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.join(dir, rel);
-    if (!file.startsWith(dir + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, requests, origin: `http://127.0.0.1:${server.address().port}` };
-}
-
 const skip = !existsSync(CHROMIUM)
   ? `no Chromium at ${CHROMIUM}`
   : !existsSync(path.join(PKG_LINK, 'package.json')) && 'node_modules/mcp-task-store-wasm is missing (run `make pkg` and npm install)';
 
 test('bundler: a vite-built app imports the package by name, the wasm is emitted and loads, and the store works', { skip, timeout: 60_000 }, async (t) => {
   const { build } = await import('vite');
-  const { chromium } = await import('playwright-core');
 
   // Cleanups run last-registered first: browser, then server, then the temp dir.
   const cleanups = [];
@@ -137,12 +85,9 @@ test('bundler: a vite-built app imports the package by name, the wasm is emitted
   assert.ok(files.includes('index.html'), `no index.html emitted: ${files.join(', ')}`);
 
   // 2. Serve and run in Chromium.
-  const { server, requests, origin } = await serve(outDir);
-  cleanups.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const { requests, origin, close } = await serveDir(outDir);
+  cleanups.push(close);
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   const page = await browser.newPage();
   const pageProblems = [];

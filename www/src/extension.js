@@ -6,10 +6,11 @@
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/client';
-import { InMemoryTaskStore, TasksExtension } from 'mcp-task-store-wasm/tasks-extension';
+import { InMemoryTaskStore, TasksExtension, createRawDispatch } from 'mcp-task-store-wasm/tasks-extension';
 import { TaskTable } from './table.js';
 import { InputRequests } from './input.js';
 import { STATUS_LABEL, TERMINAL, clockTime, shortId } from './format.js';
+import { sleep } from './sleep.js';
 
 const PROTOCOL_VERSION = '2026-07-28';
 const EXTENSION_ID = 'io.modelcontextprotocol/tasks';
@@ -25,17 +26,6 @@ function report(error) {
   console.error(error);
   $('#boot').textContent = `Something went wrong: ${error?.message ?? error}`;
   $('#boot').classList.add('error');
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
 
 // ---- the server side: the store, the extension, and a server per request (createMcpHandler) ----
@@ -106,31 +96,6 @@ const handler = createMcpHandler(() => {
 const fetchAs = (principal) => (input, init) =>
   handler.fetch(new Request(input, init), { authInfo: { token: principal, clientId: principal, scopes: [] } });
 
-/**
- * The JSON-RPC round trip the ext-tasks session asks its host for (rawDispatch): one request with
- * the 2026-07-28 headers, the answer as { kind: 'result' | 'error' }.
- */
-function rawDispatchAs(principal) {
-  const doFetch = fetchAs(principal);
-  let nextId = 1;
-  return async (request, options = {}) => {
-    const body = { jsonrpc: '2.0', id: `raw-${nextId++}`, ...request };
-    const headers = new Headers(options.context?.headers ?? {});
-    headers.set('content-type', 'application/json');
-    headers.set('accept', 'application/json, text/event-stream');
-    headers.set('mcp-protocol-version', PROTOCOL_VERSION);
-    if (!headers.has('mcp-method')) headers.set('mcp-method', body.method);
-    const name = body.params?.name ?? body.params?.taskId;
-    if (!headers.has('mcp-name') && typeof name === 'string') headers.set('mcp-name', name);
-    const response = await doFetch(ENDPOINT, { method: 'POST', headers, body: JSON.stringify(body), signal: options.signal });
-    const raw = await response.text();
-    const message = response.headers.get('content-type')?.includes('text/event-stream')
-      ? raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6))).find((m) => m.id === body.id)
-      : JSON.parse(raw);
-    return message.error ? { kind: 'error', error: message.error } : { kind: 'result', result: message.result };
-  };
-}
-
 /** A client of one principal and its ext-tasks session. */
 async function openSession(principal, onInput) {
   const client = new Client({ name: 'www-extension-client', version: '1.0.0' }, {
@@ -140,7 +105,7 @@ async function openSession(principal, onInput) {
   await client.connect(new StreamableHTTPClientTransport(new URL(ENDPOINT), { fetch: fetchAs(principal) }));
   const session = createTaskSessionFromClient(client, {
     endpointId: `www:${principal}`,
-    rawDispatch: rawDispatchAs(principal),
+    rawDispatch: createRawDispatch(ENDPOINT, { fetch: fetchAs(principal) }),
     v2RequestFraming: {
       protocolVersion: PROTOCOL_VERSION,
       clientInfo: { name: 'www-extension-client', version: '1.0.0' },

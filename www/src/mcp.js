@@ -7,6 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema, ElicitRequestSchema, RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
 import { runTask } from 'mcp-task-store-wasm';
 import { z } from 'zod';
+import { sleep } from './sleep.js';
 
 /** The ttl a client asks for (the short-ttl tool sets its own). */
 export const REQUESTED_TTL = 10 * 60_000;
@@ -20,18 +21,6 @@ export const TOOLS = [
   { name: 'flaky', label: 'Start failing tool', args: { reason: 'the upstream service is down' } },
   { name: 'ephemeral', label: `Start short-ttl (${SHORT_TTL / 1000} s)`, args: {} },
 ];
-
-/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
-}
 
 const text = (t) => ({ content: [{ type: 'text', text: t }] });
 
