@@ -112,7 +112,7 @@ use futures::channel::oneshot;
 use futures::stream::{FusedStream, Stream};
 
 use super::{
-    params, visible_to, ChangeKind, CreateParams, IdSource, Millis, Outcome, RemovalReason,
+    params, visible_to, ChangeKind, CreateParams, Handle, IdSource, Millis, Outcome, RemovalReason,
     StoreConfig, StoreError, Task, TaskEvent, TaskId, TaskStatus, TaskStore, MAX_MILLIS,
 };
 
@@ -327,7 +327,7 @@ impl<R, M> Inner<R, M> {
         for event in events {
             let kind = event.kind;
             let version = event.version;
-            let Some(task) = self.state_after(event.task_id, event.last) else {
+            let Some(task) = self.state_after(event.handle, event.last) else {
                 continue;
             };
             self.wake_waiters(kind, &task, &mut out);
@@ -346,13 +346,10 @@ impl<R, M> Inner<R, M> {
 
     /// The task's state after a change: carried by a removal, else the record held now
     /// (the log is drained after every call, so that is the state the change left).
-    fn state_after(&self, id: TaskId, last: Option<Box<Task>>) -> Option<Task> {
+    fn state_after(&self, handle: Option<Handle>, last: Option<Box<Task>>) -> Option<Task> {
         match last {
             Some(task) => Some(*task),
-            None => {
-                let handle = self.store.handle_of(id)?;
-                Some(self.store.stored(handle)?.task().clone())
-            }
+            None => Some(self.store.stored(handle?)?.task().clone()),
         }
     }
 
